@@ -87,6 +87,11 @@ interface ScenarioCommon<State> extends ScenarioOptions {
   budgets?: string[]
   /** Published claims checked against measured figures. */
   claims?: Claim[]
+  /**
+   * Counters the variant kept while it ran (conflicts, retries, cache hits …), read once in each child
+   * after the timed rounds and stored with the variant's result (`counters`). Budgets can name them.
+   */
+  counters?: (state: State) => Record<string, number> | Promise<Record<string, number>>
 }
 
 export interface MicroScenario<State = any> extends ScenarioCommon<State> {

@@ -196,6 +196,8 @@ interface VariantBase {
   rounds: RoundSummary[]
   flags: Flag[]
   process?: ProcessStats
+  /** What the scenario's `counters(state)` returned after the timed rounds. */
+  counters?: Record<string, number>
 }
 
 export interface VariantCompleted extends VariantBase {
