@@ -1,0 +1,255 @@
+/**
+ * The budget language: `<variant|*>: <metric> <op> <value>[unit]`, e.g.
+ *
+ *   broker: ratio <= 1.10        pooled: p99 < 5ms        unbounded: peakRss < 500MB
+ *   *: bytesPerOp <= 2kB         event-store: counters.conflicts < 100
+ *
+ * Budgets are parsed when scenario files are validated (before anything runs) and evaluated on
+ * every run; claims use the same expressions as their `check`.
+ */
+import type { BudgetResult, ScenarioResult, VariantResult } from '../result/schema.ts'
+import { formatBytes, formatCount, formatDuration, formatRatio, formatPercent } from '../report/format.ts'
+
+export type Comparator = '<' | '<=' | '>' | '>='
+
+/** What a metric measures; decides which units its value may carry and how it is printed. */
+export type Dimension = 'time' | 'bytes' | 'ratio' | 'rate' | 'count' | 'fraction'
+
+export interface Budget {
+  /** The text as written. */
+  expression: string
+  /** A variant name, or `*` for every variant (the baseline is skipped for `ratio`). */
+  target: string
+  metric: string
+  dimension: Dimension
+  op: Comparator
+  /** The threshold in the metric's base unit (ns, bytes, ratio, per second, count, fraction). */
+  threshold: number
+  /** The unit the user wrote, used to print the measured value the same way. */
+  unit: string
+}
+
+/** A budget that does not parse; `column` is 1-based. */
+export class BudgetSyntaxError extends Error {
+  constructor(
+    readonly expression: string,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${reason} at column ${column} of "${expression}"`)
+    this.name = 'BudgetSyntaxError'
+  }
+}
+
+interface MetricSpec {
+  dimension: Dimension
+  read: (variant: VariantResult, scenario: ScenarioResult) => number | undefined
+}
+
+const completedStats = (v: VariantResult) => (v.state === 'completed' ? v.stats : undefined)
+
+/** Micro-scenario metrics. Keys are what users write. */
+const METRICS: Record<string, MetricSpec> = {
+  ratio: { dimension: 'ratio', read: (v, s) => comparisonOf(s, v.name)?.ratio.estimate },
+  'ratio.low': { dimension: 'ratio', read: (v, s) => comparisonOf(s, v.name)?.ratio.low },
+  'ratio.high': { dimension: 'ratio', read: (v, s) => comparisonOf(s, v.name)?.ratio.high },
+  median: { dimension: 'time', read: (v) => completedStats(v)?.medianNs },
+  p50: { dimension: 'time', read: (v) => completedStats(v)?.medianNs },
+  mean: { dimension: 'time', read: (v) => completedStats(v)?.meanNs },
+  p75: { dimension: 'time', read: (v) => completedStats(v)?.p75Ns },
+  p99: { dimension: 'time', read: (v) => completedStats(v)?.p99Ns },
+  p999: { dimension: 'time', read: (v) => completedStats(v)?.p999Ns },
+  min: { dimension: 'time', read: (v) => completedStats(v)?.minNs },
+  max: { dimension: 'time', read: (v) => completedStats(v)?.maxNs },
+  cv: { dimension: 'fraction', read: (v) => completedStats(v)?.cv },
+  opsPerSec: { dimension: 'rate', read: (v) => completedStats(v)?.opsPerSec },
+  bytesPerOp: { dimension: 'bytes', read: bytesPerOp },
+  bytesPerOpRatio: {
+    dimension: 'ratio',
+    read: (v, s) => {
+      const base = s.variants.find((b) => b.isBaseline)
+      const mine = bytesPerOp(v)
+      const theirs = base ? bytesPerOp(base) : undefined
+      return mine === undefined || !theirs ? undefined : mine / theirs
+    },
+  },
+  peakRss: { dimension: 'bytes', read: (v) => v.process?.peakRssBytes },
+  heapUsed: { dimension: 'bytes', read: (v) => v.process?.heapUsedBytes },
+  gcCount: { dimension: 'count', read: (v) => v.process?.gc.count },
+  gcTime: { dimension: 'time', read: (v) => (v.process ? v.process.gc.totalMs * 1e6 : undefined) },
+}
+
+function bytesPerOp(v: VariantResult): number | undefined {
+  return v.state === 'completed' ? v.memory?.bytesPerOp : undefined
+}
+
+function comparisonOf(scenario: ScenarioResult, variant: string) {
+  return scenario.comparisons.find((c) => c.variant === variant)
+}
+
+function metricSpec(metric: string): MetricSpec | undefined {
+  if (metric.startsWith('counters.') && metric.length > 'counters.'.length) {
+    const name = metric.slice('counters.'.length)
+    return { dimension: 'count', read: (v) => v.counters?.[name] }
+  }
+  return Object.hasOwn(METRICS, metric) ? METRICS[metric] : undefined
+}
+
+/** The metric names a budget may use (counters are `counters.<name>`). */
+export const METRIC_NAMES = [...Object.keys(METRICS), 'counters.<name>']
+
+const UNITS: Record<string, { dimension: Dimension; factor: number }> = {
+  ns: { dimension: 'time', factor: 1 },
+  us: { dimension: 'time', factor: 1e3 },
+  'µs': { dimension: 'time', factor: 1e3 },
+  ms: { dimension: 'time', factor: 1e6 },
+  s: { dimension: 'time', factor: 1e9 },
+  B: { dimension: 'bytes', factor: 1 },
+  kB: { dimension: 'bytes', factor: 1e3 },
+  KB: { dimension: 'bytes', factor: 1e3 },
+  KiB: { dimension: 'bytes', factor: 1024 },
+  MB: { dimension: 'bytes', factor: 1e6 },
+  MiB: { dimension: 'bytes', factor: 1024 ** 2 },
+  GB: { dimension: 'bytes', factor: 1e9 },
+  GiB: { dimension: 'bytes', factor: 1024 ** 3 },
+  '%': { dimension: 'fraction', factor: 0.01 },
+  x: { dimension: 'ratio', factor: 1 },
+  '/s': { dimension: 'rate', factor: 1 },
+  'ops/s': { dimension: 'rate', factor: 1 },
+}
+
+const BUDGET_PATTERN =
+  /^(\s*)([^:\s][^:]*?)(\s*:\s*)([A-Za-z][\w.-]*)(\s*)(<=|>=|<|>)(\s*)(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)(\s*)([^\s\d][^\s]*)?\s*$/i
+
+/** Parses one budget; throws BudgetSyntaxError pointing at the offending column. */
+export function parseBudget(expression: string): Budget {
+  const match = BUDGET_PATTERN.exec(expression)
+  if (!match) throw explainSyntax(expression)
+  const [, lead, target, colon, metric, gap1, op, gap2, number, gap3, unitText] = match as unknown as string[]
+  const metricColumn = lead!.length + target!.length + colon!.length + 1
+  const spec = metricSpec(metric!)
+  if (!spec) {
+    throw new BudgetSyntaxError(expression, metricColumn, `unknown metric "${metric}" (known: ${METRIC_NAMES.join(', ')})`)
+  }
+  const valueColumn = metricColumn + metric!.length + gap1!.length + op!.length + gap2!.length
+  let threshold = Number(number)
+  let unit = ''
+  if (unitText) {
+    const unitSpec = UNITS[unitText]
+    const unitColumn = valueColumn + number!.length + gap3!.length
+    if (!unitSpec) {
+      throw new BudgetSyntaxError(expression, unitColumn, `unknown unit "${unitText}" (use ns, us, ms, s, B, kB, MB, GB, KiB, MiB, %, x, ops/s)`)
+    }
+    const compatible = unitSpec.dimension === spec.dimension || (unitSpec.dimension === 'fraction' && spec.dimension === 'ratio')
+    if (!compatible) {
+      throw new BudgetSyntaxError(expression, unitColumn, `unit "${unitText}" does not fit ${metric}, which is a ${spec.dimension}`)
+    }
+    // `ratio <= 5%` means a change of at most 5 %: 1.05.
+    threshold = unitSpec.dimension === 'fraction' && spec.dimension === 'ratio' ? 1 + threshold * unitSpec.factor : threshold * unitSpec.factor
+    unit = unitText
+  } else if (spec.dimension === 'time' || spec.dimension === 'bytes') {
+    throw new BudgetSyntaxError(expression, valueColumn + number!.length, `${metric} needs a unit, e.g. ${spec.dimension === 'time' ? '5ms' : '2kB'}`)
+  }
+  return { expression, target: target!.trim(), metric: metric!, dimension: spec.dimension, op: op as Comparator, threshold, unit }
+}
+
+function explainSyntax(expression: string): BudgetSyntaxError {
+  const colon = expression.indexOf(':')
+  if (colon <= 0 || expression.slice(0, colon).trim() === '') {
+    return new BudgetSyntaxError(expression, 1, 'expected "<variant or *>: <metric> <op> <value>"')
+  }
+  const rest = expression.slice(colon + 1)
+  const metricMatch = /^\s*([A-Za-z][\w.-]*)?/.exec(rest)!
+  const afterMetric = colon + 1 + metricMatch[0].length
+  if (!metricMatch[1]) return new BudgetSyntaxError(expression, afterMetric + 1, 'expected a metric name')
+  const opMatch = /^\s*(<=|>=|<|>)?/.exec(expression.slice(afterMetric))!
+  const afterOp = afterMetric + opMatch[0].length
+  if (!opMatch[1]) return new BudgetSyntaxError(expression, afterOp + 1, 'expected one of <, <=, >, >=')
+  const valueMatch = /^\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)?/i.exec(expression.slice(afterOp))!
+  const afterValue = afterOp + valueMatch[0].length
+  if (!valueMatch[1]) return new BudgetSyntaxError(expression, afterValue + 1, 'expected a number')
+  return new BudgetSyntaxError(expression, afterValue + 1, 'unexpected text after the value')
+}
+
+/** Parses `'variant: metric'` (a claim's figure to show, unjudged) into a budget that always passes. */
+export function parseMetricReference(text: string): Budget | undefined {
+  const match = /^\s*([^:\s][^:]*?)\s*:\s*([A-Za-z][\w.-]*)\s*$/.exec(text)
+  const spec = match ? metricSpec(match[2]!) : undefined
+  if (!match || !spec) return undefined
+  return { expression: text, target: match[1]!.trim(), metric: match[2]!, dimension: spec.dimension, op: '>=', threshold: -Infinity, unit: '' }
+}
+
+/**
+ * Checks a parsed budget against the scenario it belongs to: the variant must exist.
+ * Returns a reason when it does not fit, or undefined.
+ */
+export function budgetMismatch(budget: Budget, variants: readonly string[]): string | undefined {
+  if (budget.target !== '*' && !variants.includes(budget.target)) {
+    return `budget "${budget.expression}" names variant "${budget.target}", which the scenario does not have (variants: ${variants.join(', ')})`
+  }
+  return undefined
+}
+
+function compare(value: number, op: Comparator, threshold: number): boolean {
+  switch (op) {
+    case '<':
+      return value < threshold
+    case '<=':
+      return value <= threshold
+    case '>':
+      return value > threshold
+    case '>=':
+      return value >= threshold
+  }
+}
+
+/** Prints a measured value in the budget's own unit when it has one, else in the metric's natural unit. */
+export function formatMeasured(budget: Pick<Budget, 'dimension' | 'unit'>, value: number): string {
+  const unit = budget.unit ? UNITS[budget.unit] : undefined
+  if (unit && unit.dimension === budget.dimension) {
+    const scaled = value / unit.factor
+    return `${+scaled.toPrecision(4)}${budget.unit === 'x' ? '×' : budget.unit}`
+  }
+  switch (budget.dimension) {
+    case 'time':
+      return formatDuration(value)
+    case 'bytes':
+      return formatBytes(value)
+    case 'ratio':
+      return formatRatio(value)
+    case 'fraction':
+      return formatPercent(value)
+    case 'rate':
+      return `${formatCount(value)}/s`
+    case 'count':
+      return formatCount(value)
+  }
+}
+
+/** Evaluates budgets on one scenario's result: one BudgetResult per budget and target variant. */
+export function evaluateBudgets(scenario: ScenarioResult, budgets: ReadonlyArray<{ budget: Budget; origin: BudgetResult['origin'] }>): BudgetResult[] {
+  const results: BudgetResult[] = []
+  for (const { budget, origin } of budgets) {
+    const spec = metricSpec(budget.metric)!
+    const targets =
+      budget.target === '*'
+        ? scenario.variants.filter((v) => !(budget.dimension === 'ratio' && v.isBaseline))
+        : scenario.variants.filter((v) => v.name === budget.target)
+    for (const variant of targets) {
+      const measured = spec.read(variant, scenario)
+      const base = { expression: budget.expression, origin, variant: variant.name, metric: budget.metric }
+      if (measured === undefined || !Number.isFinite(measured)) {
+        const why = variant.state === 'completed' ? `${budget.metric} was not measured` : `variant ${variant.state}`
+        results.push({ ...base, state: 'missing', measuredText: '—', message: why })
+        continue
+      }
+      results.push({
+        ...base,
+        state: compare(measured, budget.op, budget.threshold) ? 'pass' : 'fail',
+        measured,
+        measuredText: formatMeasured(budget, measured),
+      })
+    }
+  }
+  return results
+}
