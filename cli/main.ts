@@ -1,2 +1,89 @@
-// Placeholder until the CLI lands.
-console.log('perfkit')
+/**
+ * perfkit's command line. This file builds the program and is the ONLY place that turns errors
+ * into messages and exit codes; each command lives in commands/ and is imported only when run,
+ * so `perfkit --help` starts fast.
+ */
+import { readFileSync } from 'node:fs'
+import { Command, CommanderError, Option } from 'commander'
+import { EXIT, PerfkitError, redact } from './errors.ts'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    all good (an inconclusive verdict is a warning unless --fail-on inconclusive)
+  1    a budget failed or a regression was found
+  2    usage, config or scenario-file error
+  3    the run could not complete (a variant threw or timed out, a backend was unreachable)
+  130  interrupted (Ctrl-C); everything measured so far is written`
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+const verbose = process.argv.includes('--verbose')
+
+function buildProgram(): Command {
+  const program = new Command('perfkit')
+    .description('What does this architectural layer cost, and did my change make it worse?')
+    .version(pkg.version, '-v, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`perfkit: ${text.replace(/^error: /, '').trim()} (see perfkit --help)\n`) })
+    .addHelpText('after', EXIT_CODES_HELP)
+
+  program
+    .command('run')
+    .description('run scenario files and compare their variants')
+    .argument('[patterns...]', 'scenario files, folders or globs (default: the config\'s scenarios, else scenarios/**/*.bench.ts)')
+    .option('-f, --filter <regex>', 'only scenarios or variants (scenario/variant) matching this; the baseline always runs')
+    .option('-p, --param <key=value>', 'override a scenario parameter (repeatable)', collect, [])
+    .option('-t, --time <duration>', 'time budget per scenario case, e.g. 5s (default 8s, or the config\'s time)')
+    .option('-r, --rounds <n>', 'a fixed number of rounds per variant (turns auto-sampling off)')
+    .option('-q, --quick', 'the smallest honest run: short budget, few rounds (smoke tests)')
+    .option('-o, --out <dir>', 'folder for this run\'s results (default reports/<timestamp>)')
+    .option('--json <file>', 'also write the JSON result to this file, or - for stdout (tables then go to stderr)')
+    .option('--seed <n>', 'seed of the round order and the bootstrap, to reproduce a run')
+    .option('--timeout <duration>', 'how long a round, setup or teardown may take before the variant is killed (default 60s)')
+    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (patterns: string[], options) => {
+      const { runCommand } = await import('./commands/run.ts')
+      process.exitCode = await runCommand(patterns, options)
+    })
+
+  program
+    .command('list')
+    .description('list the scenarios found, their variants and parameters (and validate them)')
+    .argument('[patterns...]', 'scenario files, folders or globs')
+    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .addOption(new Option('--json', 'print the list as JSON'))
+    .option('--verbose', 'stack traces and more detail on errors')
+    .action(async (patterns: string[], options) => {
+      const { listCommand } = await import('./commands/list.ts')
+      process.exitCode = await listCommand(patterns, options)
+    })
+
+  return program
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; every other commander error is a usage error and already printed.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  }
+  if (error instanceof PerfkitError) {
+    for (const line of redact(error.message).split('\n')) process.stderr.write(`perfkit: ${line}\n`)
+    if (verbose && error.cause instanceof Error && error.cause.stack) process.stderr.write(`${redact(error.cause.stack)}\n`)
+    return error.exitCode
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`perfkit: internal error: ${redact(message)}\n`)
+  process.stderr.write(`perfkit: this is a bug in perfkit; please report it with the command you ran${verbose ? '' : ' (add --verbose for the stack trace)'}\n`)
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`)
+  return EXIT.incomplete
+}
+
+try {
+  await buildProgram().parseAsync(process.argv)
+} catch (error) {
+  process.exitCode = report(error)
+}

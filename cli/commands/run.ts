@@ -1,0 +1,173 @@
+/** `perfkit run`: parse flags, load and validate every scenario, run, write results, pick the exit code. */
+import { randomInt } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { loadConfig, DEFAULTS } from '../config/config.ts'
+import { parseDuration } from '../config/duration.ts'
+import { loadScenarios } from '../config/scenarios.ts'
+import { buildCases, parseParamFlags } from '../engine/cases.ts'
+import { discoverScenarioFiles } from '../engine/discovery.ts'
+import { captureEnvironment } from '../engine/environment.ts'
+import { runScenarios } from '../engine/run.ts'
+import type { EngineSettings } from '../engine/types.ts'
+import { EXIT, UsageError } from '../errors.ts'
+import { pointLatest, serializeResult, writeFileAtomic } from '../result/io.ts'
+import type { RunResult } from '../result/schema.ts'
+import { renderEnvironment, renderScenario, renderSummary } from '../report/console.ts'
+import { Progress } from '../report/progress.ts'
+
+export interface RunFlags {
+  filter?: string
+  param: string[]
+  time?: string
+  rounds?: string
+  quick?: boolean
+  out?: string
+  json?: string
+  seed?: string
+  timeout?: string
+  config?: string
+  verbose?: boolean
+}
+
+const RESAMPLES = 2000
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
+
+/** A run id that sorts by time and is safe as a folder name: 2026-11-23T10-04-05Z. */
+export function runId(date = new Date()): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+}
+
+function parseFlags(flags: RunFlags, configTimeMs: number, configTimeoutMs: number) {
+  let timeMs = flags.quick ? DEFAULTS.quickTimeMs : configTimeMs
+  if (flags.time !== undefined) {
+    const parsed = parseDuration(flags.time)
+    if (parsed === undefined) throw new UsageError(`--time ${flags.time}: not a duration; use e.g. 500ms, 5s or 1m`)
+    timeMs = parsed
+  }
+  let rounds: number | undefined
+  if (flags.rounds !== undefined) {
+    rounds = Number(flags.rounds)
+    if (!Number.isInteger(rounds) || rounds < 2) throw new UsageError(`--rounds ${flags.rounds}: must be a whole number ≥ 2`)
+  }
+  let seed = randomInt(2 ** 31)
+  if (flags.seed !== undefined) {
+    seed = Number(flags.seed)
+    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed ${flags.seed}: must be a whole number ≥ 0`)
+  }
+  let timeoutMs = configTimeoutMs
+  if (flags.timeout !== undefined) {
+    const parsed = parseDuration(flags.timeout)
+    if (parsed === undefined) throw new UsageError(`--timeout ${flags.timeout}: not a duration; use e.g. 30s`)
+    timeoutMs = parsed
+  }
+  return { timeMs, rounds, seed, timeoutMs, timeFromFlag: flags.time !== undefined || Boolean(flags.quick) }
+}
+
+export async function runCommand(patterns: string[], flags: RunFlags): Promise<number> {
+  const config = await loadConfig(flags.config)
+  const parsed = parseFlags(flags, config.timeMs, config.timeoutMs)
+  const params = parseParamFlags(flags.param)
+  const files = await discoverScenarioFiles(patterns.length ? patterns : config.scenarios, patterns.length ? process.cwd() : config.root, patterns.length ? 'argument' : 'config')
+  const scenarios = await loadScenarios(files)
+  const cases = buildCases(scenarios, { params, filter: flags.filter, configBudgets: config.budgets })
+
+  const id = runId()
+  const outRoot = path.resolve(config.root, config.outDir)
+  const runDir = flags.out ? path.resolve(flags.out) : path.join(outRoot, id)
+  const resultFile = path.join(runDir, 'result.json')
+  const jsonToStdout = flags.json === '-'
+  const out = jsonToStdout ? process.stderr : process.stdout
+  const color = Boolean(out.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
+  const progress = new Progress(process.stderr, Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb')
+
+  const settings: EngineSettings = {
+    seed: parsed.seed,
+    timeMs: parsed.timeMs,
+    timeFromFlag: parsed.timeFromFlag,
+    ...(parsed.rounds ? { rounds: parsed.rounds } : {}),
+    quick: Boolean(flags.quick),
+    minEffect: config.minEffect,
+    alpha: config.alpha,
+    timeoutMs: parsed.timeoutMs,
+    resamples: RESAMPLES,
+    childEnv: backendEnv(config.backends),
+  }
+
+  const controller = new AbortController()
+  let interrupts = 0
+  const onSigint = () => {
+    interrupts++
+    if (interrupts === 1) {
+      progress.note('perfkit: interrupting — stopping the variants and writing what was measured (Ctrl-C again to quit at once)')
+      controller.abort()
+    } else process.exit(EXIT.interrupted)
+  }
+  process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigint)
+
+  const environment = captureEnvironment(config.root)
+  out.write(`${renderEnvironment(environment, { color })}\n\n`)
+  let result: RunResult
+  try {
+    result = await runScenarios({
+      id,
+      cases,
+      settings,
+      recorded: {
+        seed: settings.seed,
+        quick: settings.quick,
+        timeMs: settings.timeMs,
+        ...(settings.rounds ? { rounds: settings.rounds } : {}),
+        minEffect: settings.minEffect,
+        alpha: settings.alpha,
+        timeoutMs: settings.timeoutMs,
+        ...(flags.filter ? { filter: flags.filter } : {}),
+        params,
+      },
+      environment,
+      argv: process.argv.slice(2),
+      version: version(),
+      signal: controller.signal,
+      emit: (event) => {
+        progress.handle(event)
+        if (event.type === 'scenario-done') out.write(`${renderScenario(event.result, { color })}\n\n`)
+      },
+      persist: (snapshot) => {
+        writeFileAtomic(resultFile, serializeResult(snapshot))
+        if (!flags.out) pointLatest(outRoot, runDir)
+      },
+    })
+  } finally {
+    process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
+    progress.clear()
+  }
+
+  if (flags.json && !jsonToStdout) writeFileAtomic(path.resolve(flags.json), serializeResult(result))
+  if (jsonToStdout) process.stdout.write(serializeResult(result))
+  out.write(`${renderSummary(result, { color })}\n`)
+  process.stderr.write(`results: ${path.relative(process.cwd(), resultFile) || resultFile}\n`)
+  return exitCodeOf(result)
+}
+
+/** 130 interrupted · 3 something could not be measured · 1 a budget failed · 0 otherwise. */
+export function exitCodeOf(result: RunResult): number {
+  if (result.run.state === 'interrupted') return EXIT.interrupted
+  const incomplete = result.scenarios.some((s) => s.state === 'errored' || s.variants.some((v) => v.state === 'errored' || v.state === 'timeout'))
+  if (incomplete) return EXIT.incomplete
+  if (result.scenarios.some((s) => s.budgets.some((b) => b.state === 'fail'))) return EXIT.failed
+  return EXIT.ok
+}
+
+/** Backend URLs from the config file reach the children as the environment variables the fixtures read; the environment wins. */
+function backendEnv(backends: { postgres?: string; redis?: string; nats?: string }): Record<string, string> {
+  const env: Record<string, string> = {}
+  if (backends.postgres && !process.env.PERFKIT_PG_URL) env.PERFKIT_PG_URL = backends.postgres
+  if (backends.redis && !process.env.PERFKIT_REDIS_URL) env.PERFKIT_REDIS_URL = backends.redis
+  if (backends.nats && !process.env.PERFKIT_NATS_URL) env.PERFKIT_NATS_URL = backends.nats
+  return env
+}

@@ -1,0 +1,222 @@
+/**
+ * The measuring side of the micro provider, inside a variant's child process: calibration
+ * (batch size, the empty-function floor), timed rounds through tinybench, the memory pass and
+ * the traced pass. Nothing here prints.
+ */
+import v8 from 'node:v8'
+import { Bench } from 'tinybench'
+import { startTracing, stopTracing, traceOp, type OpTrace } from '../../fixtures/trace/index.ts'
+import { median } from '../stats/describe.ts'
+import { summarizeBreakdown } from '../stats/breakdown.ts'
+import type { Breakdown, MemoryStats } from '../result/schema.ts'
+import type { Calibration, RoundReply } from './protocol.ts'
+
+type Op = (state: unknown) => unknown
+
+/** A timed sample should last at least this long so the timer's own cost (~50 ns) stays under 0.3 %. */
+const TARGET_SAMPLE_NS = 20_000
+const MAX_BATCH = 1_000_000
+/** Heap growth a memory batch aims for: large enough to dwarf bookkeeping, small enough to fit between GCs. */
+const TARGET_MEMORY_BYTES = 2_000_000
+
+/** Where every result goes, so no variant's work can be optimised away as unused. */
+let sink: unknown
+export function lastValue(): unknown {
+  return sink
+}
+
+const nowNs = (): number => Number(process.hrtime.bigint())
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+/**
+ * Each loop is compiled on its own (new Function) so its call site sees one function only:
+ * measuring the empty function must not make the variant's call site polymorphic.
+ */
+function compileLoop(async: boolean): (fn: Op, state: unknown, n: number) => unknown {
+  const body = async
+    ? 'return (async () => { let s; for (let i = 0; i < n; i++) s = await fn(state); return s })()'
+    : 'let s; for (let i = 0; i < n; i++) s = fn(state); return s'
+  return new Function('fn', 'state', 'n', body) as (fn: Op, state: unknown, n: number) => unknown
+}
+
+export class MicroMeasurer {
+  private calibration?: Calibration
+  private loop?: (fn: Op, state: unknown, n: number) => unknown
+  /** GC seen during timed rounds, summed. */
+  readonly gc = { count: 0, totalMs: 0 }
+
+  constructor(
+    private readonly fn: Op,
+    private readonly state: unknown,
+  ) {}
+
+  async calibrate(): Promise<Calibration> {
+    const first = this.fn(this.state)
+    const async = isThenable(first)
+    sink = async ? await first : first
+    this.loop = compileLoop(async)
+    // Warm up for ~50 ms (at least 3 calls) and take the cost of one call from it.
+    let n = 0
+    let chunk = 1
+    const start = nowNs()
+    while (true) {
+      sink = await this.loop(this.fn, this.state, chunk)
+      n += chunk
+      const elapsed = nowNs() - start
+      if ((elapsed > 50e6 && n >= 3) || n >= 50_000_000) break
+      if (elapsed < 1e6) chunk = Math.min(chunk * 2, 1_000_000)
+    }
+    const estimateNs = (nowNs() - start) / n
+    const batch = estimateNs >= TARGET_SAMPLE_NS ? 1 : Math.min(MAX_BATCH, Math.ceil(TARGET_SAMPLE_NS / Math.max(estimateNs, 0.05)))
+    this.calibration = { batch, estimateNs, noopNs: measureNoop(), async }
+    return this.calibration
+  }
+
+  async round(timeMs: number, warmup: boolean): Promise<Omit<RoundReply, 'type'>> {
+    const calibration = this.calibration!
+    const { batch, async } = calibration
+    const { fn, state } = this
+    const loop = this.loop!
+    const bench = new Bench({
+      time: timeMs,
+      iterations: 1,
+      warmup,
+      warmupTime: Math.min(timeMs, 250),
+      warmupIterations: 1,
+      timestampProvider: 'hrtimeNow',
+      retainSamples: true,
+      throws: true,
+    })
+    const warnings = new Set<string>()
+    bench.addEventListener('warning', (event) => {
+      if (event.reason) warnings.add(event.reason)
+    })
+    const now = () => bench.now()
+    if (batch === 1) {
+      bench.add('variant', async ? async () => void (sink = await fn(state)) : () => void (sink = fn(state)), { async })
+    } else if (async) {
+      bench.add(
+        'variant',
+        async () => {
+          const t0 = now()
+          sink = await loop(fn, state, batch)
+          const d = now() - t0
+          return { overriddenDuration: d / batch, overriddenIterationCost: d }
+        },
+        { async: true },
+      )
+    } else {
+      bench.add(
+        'variant',
+        () => {
+          const t0 = now()
+          sink = loop(fn, state, batch)
+          const d = now() - t0
+          return { overriddenDuration: d / batch, overriddenIterationCost: d }
+        },
+        { async: false },
+      )
+    }
+    const profiler = new v8.GCProfiler()
+    profiler.start()
+    let gcStats
+    try {
+      await bench.run()
+    } finally {
+      gcStats = profiler.stop()
+    }
+    const task = bench.tasks[0]!
+    const result = task.result
+    if (result.state === 'errored') throw result.error
+    if (result.state !== 'completed' || !result.latency.samples) throw new Error(`tinybench finished the round in state ${result.state}`)
+    const gc = { count: gcStats.statistics.length, totalMs: gcStats.statistics.reduce((sum, s) => sum + s.cost, 0) / 1000 }
+    if (!warmup) {
+      this.gc.count += gc.count
+      this.gc.totalMs += gc.totalMs
+    }
+    const samplesNs = Float64Array.from(result.latency.samples, (ms) => ms * 1e6)
+    return { samplesNs, batch, gc, warnings: [...warnings] }
+  }
+
+  /**
+   * Bytes allocated per op: heap growth between forced GCs over batches no GC interrupted
+   * (checked with v8.GCProfiler); a batch a GC ran in is thrown away and the next one halved.
+   */
+  async memory(budgetMs: number): Promise<{ memory: MemoryStats | null; note?: string }> {
+    const gc = (globalThis as { gc?: () => void }).gc
+    if (!gc) return { memory: null, note: 'run without --expose-gc; bytes/op not measured' }
+    const { estimateNs } = this.calibration!
+    const loop = this.loop!
+    const heap = () => process.memoryUsage().heapUsed
+    const measure = async (n: number): Promise<{ bytes: number; clean: boolean }> => {
+      gc()
+      gc()
+      const profiler = new v8.GCProfiler()
+      profiler.start()
+      const h0 = heap()
+      sink = n > 0 ? await loop(this.fn, this.state, n) : undefined
+      const h1 = heap()
+      const stats = profiler.stop()
+      return { bytes: h1 - h0, clean: stats.statistics.length === 0 }
+    }
+    // What reading the heap costs by itself, to subtract.
+    const empty = await measure(0)
+    const offset = empty.clean ? empty.bytes : 0
+    const pilotOps = Math.max(1, Math.min(100, Math.floor(20e6 / estimateNs)))
+    const pilot = await measure(pilotOps)
+    const pilotPerOp = Math.max(8, (pilot.bytes - offset) / pilotOps)
+    const byTime = Math.max(1, Math.floor((budgetMs * 1e6) / 8 / estimateNs))
+    let n = Math.max(1, Math.min(byTime, Math.floor(TARGET_MEMORY_BYTES / pilotPerOp)))
+    const batches: number[] = []
+    let discarded = 0
+    const deadline = Date.now() + budgetMs
+    while (batches.length < 5 && Date.now() < deadline && discarded < 12) {
+      const { bytes, clean } = await measure(n)
+      if (!clean) {
+        discarded++
+        n = Math.max(1, Math.floor(n / 2))
+        continue
+      }
+      batches.push(Math.max(0, (bytes - offset) / n))
+    }
+    if (batches.length === 0) return { memory: null, note: `a GC ran inside every memory batch (${discarded} tried); bytes/op not measured` }
+    return { memory: { bytesPerOp: median(batches), batches, opsPerBatch: n, discarded } }
+  }
+
+  /** A pass with the span API switched on; returns the per-phase breakdown, or null when the code has no spans. */
+  async trace(budgetMs: number, maxOps: number): Promise<Breakdown | null> {
+    const { fn, state } = this
+    const { async } = this.calibration!
+    let ops: OpTrace[] = []
+    startTracing()
+    try {
+      const deadline = nowNs() + budgetMs * 1e6
+      for (let i = 0; i < maxOps && (i < 3 || nowNs() < deadline); i++) {
+        const value = traceOp(() => fn(state))
+        sink = async ? await value : value
+      }
+    } finally {
+      ops = stopTracing()
+    }
+    if (!ops.some((op) => Object.keys(op.phases).length > 0)) return null
+    return summarizeBreakdown(ops)
+  }
+}
+
+/** Cost of calling an empty function in a batched loop of its own, ns per call. */
+function measureNoop(): number {
+  const loop = compileLoop(false)
+  const empty: Op = () => undefined
+  const n = 100_000
+  loop(empty, undefined, n)
+  const costs: number[] = []
+  for (let i = 0; i < 15; i++) {
+    const t0 = nowNs()
+    loop(empty, undefined, n)
+    costs.push((nowNs() - t0) / n)
+  }
+  return median(costs)
+}

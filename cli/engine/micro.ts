@@ -1,0 +1,341 @@
+/**
+ * The micro provider's scheduler (parent side). Each variant lives in its own child process;
+ * time is split into rounds; within a round the variants take turns in a randomised, balanced
+ * order, one at a time so they never compete for a core; the round is the unit of comparison.
+ * While a comparison is inconclusive and the time budget allows, more rounds are added.
+ */
+import { comparePaired } from '../stats/compare.ts'
+import { roundOrders, createRng } from '../stats/rng.ts'
+import { summarize, mean, sd } from '../stats/describe.ts'
+import type {
+  Comparison,
+  Flag,
+  LatencyStats,
+  MicroScenarioResult,
+  RoundSummary,
+  VariantResult,
+  Breakdown,
+  MemoryStats,
+  ProcessStats,
+} from '../result/schema.ts'
+import type { ScenarioCase } from './cases.ts'
+import type { Calibration } from './protocol.ts'
+import { ChildFailure, VariantProcess } from './variant-process.ts'
+import type { EngineEvent, EngineSettings } from './types.ts'
+
+/** Rounds measured before the first look at the verdicts. */
+const INITIAL_ROUNDS = { normal: 12, quick: 8 }
+/** Auto-sampling adds rounds in pairs, so the balanced order stays balanced. */
+const ROUND_CHUNK = 2
+const MAX_ROUNDS = 80
+/** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
+const INITIAL_SHARE = 0.5
+const ROUND_MS = { min: 10, max: 1000 }
+/** A round-median spread above this is reported as noisy. */
+export const HIGH_CV = 0.1
+
+interface VariantRun {
+  name: string
+  isBaseline: boolean
+  process: VariantProcess
+  calibration?: Calibration
+  rounds: RoundSummary[]
+  samples: Float64Array[]
+  warnings: Set<string>
+  memory?: MemoryStats | null
+  memoryNote?: string
+  breakdown?: Breakdown | null
+  counters?: Record<string, number> | null
+  processStats?: ProcessStats
+  failure?: ChildFailure
+}
+
+const alive = (v: VariantRun) => v.failure === undefined
+
+/** Stable 32-bit hash, so each comparison's bootstrap has its own seed derived from the run's. */
+export function hashSeed(seed: number, text: string): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h
+}
+
+export async function runMicroCase(
+  c: ScenarioCase,
+  settings: EngineSettings,
+  signal: AbortSignal,
+  emit: (event: EngineEvent) => void,
+): Promise<MicroScenarioResult> {
+  const scenario = c.loaded.scenario
+  const started = Date.now()
+  const timeMs = c.loaded.options.timeMs && !settings.timeFromFlag ? c.loaded.options.timeMs : settings.timeMs
+  const timeoutMs = c.loaded.options.timeoutMs ?? settings.timeoutMs
+  const minEffect = c.loaded.options.minEffect ?? settings.minEffect
+  const fixedRounds = settings.rounds ?? c.loaded.options.rounds
+  const runs: VariantRun[] = c.variants.map((name) => ({
+    name,
+    isBaseline: name === scenario.baseline,
+    process: new VariantProcess({ label: `${c.id}/${name}`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: settings.childEnv }),
+    rounds: [],
+    samples: [],
+    warnings: new Set(),
+  }))
+  let roundMs = 0
+  const onAbort = () => runs.forEach((r) => r.process.interrupt())
+  signal.addEventListener('abort', onAbort, { once: true })
+
+  /** Sends a request to one variant; a failure ends that variant (recorded), never the scenario. */
+  async function ask<T>(run: VariantRun, step: () => Promise<T>): Promise<T | undefined> {
+    if (!alive(run)) return undefined
+    try {
+      return await step()
+    } catch (error) {
+      run.failure = error instanceof ChildFailure ? error : new ChildFailure('errored', 'engine', String(error))
+      if (run.failure.kind === 'errored' && run.process.running) {
+        // Let the scenario release what it holds (connections, files) before the process goes.
+        await run.process.request({ type: 'finish' }, 'finished', Math.min(timeoutMs, 10_000), 'teardown').catch(() => undefined)
+      }
+      run.process.kill()
+      emit({ type: 'variant-failed', scenario: c.id, variant: run.name, state: run.failure.kind, message: run.failure.message })
+      return undefined
+    }
+  }
+
+  try {
+    emit({ type: 'phase', scenario: c.id, phase: 'starting' })
+    await Promise.all(
+      runs.map((run) =>
+        ask(run, () =>
+          run.process.request(
+            { type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name },
+            'loaded',
+            timeoutMs,
+            'load',
+          ),
+        ),
+      ),
+    )
+    // Set-up one variant at a time: scenarios may share a dataset that the first set-up creates.
+    for (const run of runs) {
+      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'setup' })
+      await ask(run, () => run.process.request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup'))
+      const reply = await ask(run, () => run.process.request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration'))
+      if (reply) run.calibration = reply
+    }
+
+    const initialRounds = fixedRounds ?? (settings.quick ? INITIAL_ROUNDS.quick : INITIAL_ROUNDS.normal)
+    const planned = Math.max(1, runs.filter(alive).length)
+    roundMs = fixedRounds
+      ? clamp(timeMs / (planned * fixedRounds), ROUND_MS.min, ROUND_MS.max)
+      : clamp((timeMs * INITIAL_SHARE) / (planned * initialRounds), ROUND_MS.min, ROUND_MS.max)
+    const roundDeadline = (run: VariantRun) => roundMs * 3 + timeoutMs + (run.calibration?.estimateNs ?? 0) / 1e6
+    const maxRounds = fixedRounds ?? MAX_ROUNDS
+    const orders = roundOrders(
+      runs.map((r) => r.name),
+      maxRounds,
+      createRng(hashSeed(settings.seed, c.id)),
+    )
+
+    for (const run of runs) {
+      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
+      await ask(run, () => run.process.request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
+    }
+
+    const timedStart = Date.now()
+    let round = 0
+    const runRound = async () => {
+      const order = orders[round]!
+      for (let position = 0; position < order.length; position++) {
+        const run = runs.find((r) => r.name === order[position])!
+        if (!alive(run) || signal.aborted) continue
+        emit({ type: 'round', scenario: c.id, variant: run.name, round: round + 1, rounds: Math.max(initialRounds, round + 1) })
+        const reply = await ask(run, () =>
+          run.process.request({ type: 'round', index: round, timeMs: roundMs, warmup: false }, 'round', roundDeadline(run), `round ${round + 1}`),
+        )
+        if (!reply) continue
+        run.samples.push(reply.samplesNs)
+        reply.warnings.forEach((w) => run.warnings.add(w))
+        run.rounds.push(summarizeRound(round, position, reply.samplesNs, reply.batch))
+      }
+      round++
+    }
+    while (round < initialRounds && !signal.aborted) await runRound()
+    if (!fixedRounds) {
+      // Auto-sampling: more rounds while some verdict is inconclusive and the budget allows.
+      const roundCost = () => (Date.now() - timedStart) / Math.max(1, round)
+      while (
+        !signal.aborted &&
+        round + ROUND_CHUNK <= maxRounds &&
+        Date.now() - timedStart + roundCost() * ROUND_CHUNK <= timeMs &&
+        compare(runs, scenario.baseline, settings, minEffect, c.id).some((cmp) => cmp.verdict === 'inconclusive')
+      ) {
+        for (let i = 0; i < ROUND_CHUNK; i++) await runRound()
+      }
+    }
+
+    if (!signal.aborted) {
+      const passMs = settings.quick ? 300 : 1000
+      for (const run of runs) {
+        emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'memory' })
+        const memory = await ask(run, () => run.process.request({ type: 'memory', budgetMs: passMs }, 'memory', passMs * 4 + timeoutMs, 'memory pass'))
+        if (memory) {
+          run.memory = memory.memory
+          run.memoryNote = memory.note
+        }
+        emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'trace' })
+        const trace = await ask(run, () =>
+          run.process.request({ type: 'trace', budgetMs: passMs, maxOps: settings.quick ? 300 : 2000 }, 'trace', passMs * 4 + timeoutMs, 'traced pass'),
+        )
+        if (trace) run.breakdown = trace.breakdown
+        const counters = await ask(run, () => run.process.request({ type: 'counters' }, 'counters', timeoutMs, 'counters'))
+        if (counters) run.counters = counters.counters
+        const finished = await ask(run, () => run.process.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+        if (finished) run.processStats = finished.process
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    if (signal.aborted) runs.forEach((r) => r.process.interrupt())
+    await Promise.all(runs.map((r) => r.process.closed()))
+  }
+
+  const variants = runs.map((run) => toVariantResult(run, signal.aborted))
+  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id)
+  const warnings = scenarioWarnings(variants)
+  const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
+  return {
+    kind: 'micro',
+    id: c.id,
+    name: scenario.name,
+    title: scenario.title ?? scenario.name,
+    ...(scenario.source ? { source: scenario.source } : {}),
+    ...(scenario.description ? { description: scenario.description } : {}),
+    file: c.loaded.relFile,
+    baseline: scenario.baseline,
+    params: c.params,
+    state: signal.aborted ? 'interrupted' : everyVariantFailed ? 'errored' : 'completed',
+    ...(everyVariantFailed && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    warnings,
+    budgets: [],
+    claims: [],
+    settings: { roundMs, minEffect, alpha: settings.alpha, resamples: settings.resamples, level: 1 - settings.alpha },
+    variants,
+    comparisons,
+  }
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value))
+}
+
+export function summarizeRound(index: number, position: number, samplesNs: Float64Array, batch: number): RoundSummary {
+  const s = summarize(Array.from(samplesNs))
+  return { index, position, samples: s.n, ops: s.n * batch, medianNs: s.median, meanNs: s.mean, minNs: s.min, maxNs: s.max, p99Ns: s.p99 }
+}
+
+/** Paired comparison of every completed non-baseline variant with the baseline, over the rounds both finished. */
+function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string): Comparison[] {
+  const base = runs.find((r) => r.name === baseline)
+  if (!base || base.rounds.length === 0) return []
+  const byIndex = new Map(base.rounds.map((r) => [r.index, r.medianNs]))
+  const comparisons: Comparison[] = []
+  for (const run of runs) {
+    if (run === base || run.rounds.length === 0) continue
+    const pairs = run.rounds.filter((r) => byIndex.has(r.index))
+    if (pairs.length < 2) continue
+    const core = comparePaired(
+      pairs.map((r) => byIndex.get(r.index)!),
+      pairs.map((r) => r.medianNs),
+      { minEffect, alpha: settings.alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
+    )
+    comparisons.push({ variant: run.name, baseline, ...core })
+  }
+  return comparisons
+}
+
+function latencyStats(run: VariantRun): LatencyStats | undefined {
+  if (run.samples.length === 0) return undefined
+  const all: number[] = []
+  for (const chunk of run.samples) for (const v of chunk) all.push(v)
+  const s = summarize(all)
+  const medians = run.rounds.map((r) => r.medianNs)
+  const cv = medians.length > 1 ? sd(medians) / mean(medians) : 0
+  return {
+    medianNs: s.median,
+    meanNs: s.mean,
+    p75Ns: s.p75,
+    p99Ns: s.p99,
+    p999Ns: s.p999,
+    minNs: s.min,
+    maxNs: s.max,
+    sdNs: s.sd,
+    cv,
+    opsPerSec: s.mean > 0 ? 1e9 / s.mean : 0,
+    samples: s.n,
+    rounds: run.rounds.length,
+    batch: run.calibration?.batch ?? 1,
+  }
+}
+
+function variantFlags(run: VariantRun, stats: LatencyStats | undefined): Flag[] {
+  const flags: Flag[] = []
+  const cal = run.calibration
+  if (stats && cal) {
+    const floor = cal.noopNs * 1.5 + 0.25
+    if (stats.medianNs <= floor) {
+      flags.push({
+        code: 'dead-code-elimination',
+        message: `${fmt(stats.medianNs)} per op is indistinguishable from an empty function (${fmt(cal.noopNs)}): the work may have been optimised away or is below the timer's resolution — return the result from the variant`,
+      })
+    }
+  }
+  if (run.warnings.size > 0) {
+    flags.push({ code: 'timer-saturation', message: `the timer saturated (${[...run.warnings].join(', ')}): samples are too short to resolve` })
+  }
+  if (stats && stats.cv > HIGH_CV) {
+    flags.push({ code: 'high-variance', message: `round medians vary by ${(stats.cv * 100).toFixed(0)}% (CV): the machine or the variant is noisy` })
+  }
+  if (run.memoryNote) flags.push({ code: 'gc-in-memory-pass', message: run.memoryNote })
+  return flags
+}
+
+function fmt(ns: number): string {
+  return ns < 1000 ? `${ns.toFixed(2)} ns` : `${(ns / 1000).toFixed(2)} µs`
+}
+
+function toVariantResult(run: VariantRun, interrupted: boolean): VariantResult {
+  const stats = latencyStats(run)
+  const base = {
+    name: run.name,
+    isBaseline: run.isBaseline,
+    rounds: run.rounds,
+    flags: variantFlags(run, stats),
+    ...(run.processStats ? { process: run.processStats } : {}),
+    ...(run.counters ? { counters: run.counters } : {}),
+  }
+  const failure = run.failure
+  if (failure?.kind === 'timeout') return { ...base, state: 'timeout', timeoutMs: failure.timeoutMs ?? 0, phase: failure.phase }
+  if (failure && failure.kind !== 'interrupted') {
+    return { ...base, state: 'errored', phase: failure.phase, error: { message: failure.message, ...(failure.childStack ? { stack: failure.childStack } : {}) } }
+  }
+  if (interrupted || failure || !stats) return { ...base, state: 'interrupted' }
+  return {
+    ...base,
+    state: 'completed',
+    stats,
+    ...(run.memory ? { memory: run.memory } : {}),
+    ...(run.breakdown ? { breakdown: run.breakdown } : {}),
+  }
+}
+
+function scenarioWarnings(variants: VariantResult[]): string[] {
+  const warnings: string[] = []
+  for (const v of variants) {
+    for (const flag of v.flags) {
+      if (flag.code === 'high-variance' || flag.code === 'dead-code-elimination' || flag.code === 'timer-saturation') warnings.push(`${v.name}: ${flag.message}`)
+    }
+  }
+  return warnings
+}
+

@@ -1,0 +1,60 @@
+/**
+ * Runs scenario cases one after another and hands back the growing RunResult after each, so the
+ * caller can persist it: a crash or Ctrl-C late in a run loses nothing already measured.
+ */
+import { evaluateBudgets } from '../gate/budget.ts'
+import { evaluateClaims } from '../gate/claims.ts'
+import { RESULT_SCHEMA, type Environment, type RunResult, type RunSettings, type ScenarioResult } from '../result/schema.ts'
+import type { ScenarioCase } from './cases.ts'
+import { runMicroCase } from './micro.ts'
+import type { EngineEvent, EngineSettings } from './types.ts'
+
+export interface RunRequest {
+  id: string
+  cases: ScenarioCase[]
+  settings: EngineSettings
+  /** What goes into `run.settings` of the result. */
+  recorded: RunSettings
+  environment: Environment
+  argv: string[]
+  version: string
+  signal: AbortSignal
+  emit: (event: EngineEvent) => void
+  /** Called with the whole result after every scenario and at the end. */
+  persist: (result: RunResult) => void
+}
+
+export async function runScenarios(request: RunRequest): Promise<RunResult> {
+  const result: RunResult = {
+    schema: RESULT_SCHEMA,
+    perfkit: request.version,
+    run: { id: request.id, startedAt: new Date().toISOString(), state: 'running', argv: request.argv, settings: request.recorded },
+    environment: request.environment,
+    scenarios: [],
+  }
+  request.persist(result)
+  for (const [index, c] of request.cases.entries()) {
+    if (request.signal.aborted) break
+    request.emit({ type: 'scenario-start', scenario: c.id, index, total: request.cases.length, variants: c.variants })
+    const scenario = await runCase(c, request)
+    scenario.budgets = evaluateBudgets(scenario, [
+      ...c.loaded.budgets.map((budget) => ({ budget, origin: 'scenario' as const })),
+      ...c.configBudgets.map((budget) => ({ budget, origin: 'config' as const })),
+    ])
+    scenario.claims = evaluateClaims(scenario, c.loaded.claims)
+    result.scenarios.push(scenario)
+    request.emit({ type: 'scenario-done', result: scenario })
+    if (!request.signal.aborted) request.persist(result)
+  }
+  result.run.state = request.signal.aborted ? 'interrupted' : 'completed'
+  result.run.finishedAt = new Date().toISOString()
+  request.persist(result)
+  return result
+}
+
+function runCase(c: ScenarioCase, request: RunRequest): Promise<ScenarioResult> {
+  switch (c.loaded.kind) {
+    case 'micro':
+      return runMicroCase(c, request.settings, request.signal, request.emit)
+  }
+}
