@@ -105,6 +105,12 @@ export function formatCount(count: number | undefined, digits = 3): string {
   return formatScaled(count as number, COUNT_UNITS, digits, ' ')
 }
 
+/** A whole count with thousands separated by commas: `2000` → `2,000`, `18421.4` → `18,421`. */
+export function formatInteger(count: number | undefined): string {
+  if (isMissing(count)) return MISSING
+  return Math.round(count).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+}
+
 /** A rate per second: `456/s`, `12.3 k/s`, `1.23 M/s`. */
 export function formatRate(perSecond: number | undefined, digits = 3): string {
   if (isMissing(perSecond)) return MISSING

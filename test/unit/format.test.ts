@@ -8,6 +8,7 @@ import {
   formatCount,
   formatDate,
   formatDuration,
+  formatInteger,
   formatMs,
   formatNumber,
   formatPValue,
@@ -101,6 +102,15 @@ describe('formatCount and formatRate', () => {
     [3e9, '3.00 G'],
   ])('count %s → %s', (n, expected) => {
     expect(formatCount(n)).toBe(expected)
+  })
+
+  it('formats whole counts with thousands separators', () => {
+    expect(formatInteger(0)).toBe('0')
+    expect(formatInteger(999)).toBe('999')
+    expect(formatInteger(2000)).toBe('2,000')
+    expect(formatInteger(18_421.4)).toBe('18,421')
+    expect(formatInteger(-1_234_567)).toBe('-1,234,567')
+    expect(formatInteger(undefined)).toBe(MISSING)
   })
 
   it('rates end in /s', () => {
