@@ -536,3 +536,45 @@ export function hostileRun(): RunResult {
   })
   return runResult([scenario], { run: { id: HOSTILE.paramValue }, environment: { noise: [HOSTILE.scenarioName], hostname: HOSTILE.errorMessage } })
 }
+
+/**
+ * A run that is still `running` (no finish time) and holds every awkward case: a scenario in which no
+ * variant completed, one whose baseline failed, a skipped one, an errored one without variants, an
+ * interrupted one, and every variant state.
+ */
+export function edgeCaseRun(): RunResult {
+  return runResult(
+    [
+      microScenario({
+        name: 'nothing-completed',
+        baseline: 'base',
+        variants: [
+          erroredVariant({ name: 'base', error: { message: 'relation "activity" does not exist', stack: 'Error: relation "activity" does not exist\n    at setup (scenarios/x.bench.ts:12:5)' }, phase: 'round 3', partialRounds: { count: 2, medianNs: 40_000 } }),
+          timedOutVariant({ name: 'slow', phase: 'setup', timeoutMs: 30_000 }),
+          interruptedVariant({ name: 'stopped', partialRounds: { count: 1, medianNs: 55_000 } }),
+        ],
+      }),
+      microScenario({
+        name: 'baseline-failed',
+        baseline: 'base',
+        variants: [
+          erroredVariant({ name: 'base', error: 'ECONNREFUSED 127.0.0.1:5432', phase: 'setup' }),
+          completedVariant({ name: 'other', medianNs: 800 }),
+          completedVariant({ name: 'another', medianNs: 950, bytesPerOp: 0 }),
+        ],
+      }),
+      microScenario({ name: 'skipped-one', state: 'skipped', error: { message: 'PERFKIT_PG_URL is not set' }, variants: [] }),
+      microScenario({ name: 'crashed-one', state: 'errored', error: { message: 'scenario file threw while loading', stack: 'SyntaxError: Unexpected token' }, variants: [] }),
+      microScenario({
+        name: 'cut-short',
+        state: 'interrupted',
+        baseline: 'base',
+        variants: [
+          completedVariant({ name: 'base', medianNs: 12_000, roundCount: 1, breakdown: breakdown(12_000, {}) }),
+          interruptedVariant({ name: 'candidate' }),
+        ],
+      }),
+    ],
+    { run: { state: 'running', finishedAt: undefined } },
+  )
+}

@@ -1,6 +1,6 @@
 // perfkit HTML report: browser side. Inlined into every report after Chart.js and the box-plot plugin.
 //
-// The page carries its charts as JSON (`<script type="application/json" id="perfkit-data">`): each spec is
+// The page carries its charts as JSON in a data block (the element with id perfkit-data): each spec is
 // a Chart.js configuration with no functions in it, plus tooltip lines and an axis band the renderer
 // formatted already. So this script knows nothing about scenarios, units or kinds: a new scenario kind
 // adds chart specs on the server side, not code here.

@@ -88,12 +88,12 @@ function inconclusiveReason(c: Comparison): string {
 }
 
 function variantProblem(v: VariantResult): SafeHtml {
-  const partial = v.rounds.length > 0 ? ` after ${v.rounds.length} completed round${v.rounds.length === 1 ? '' : 's'}` : ''
+  const partial = v.rounds.length > 0 ? `, after ${v.rounds.length} completed round${v.rounds.length === 1 ? '' : 's'}` : ''
   switch (v.state) {
     case 'errored':
       return html`<span class="problem">Errored in ${v.phase}${partial}:</span> <span class="message">${v.error.message}</span>${stack(v.error.stack)}`
     case 'timeout':
-      return html`<span class="problem">Timed out in ${v.phase}</span> (limit ${formatMs(v.timeoutMs)})${partial ? html`,${partial}` : ''}.`
+      return html`<span class="problem">Timed out in ${v.phase}</span> (limit ${formatMs(v.timeoutMs)})${partial}.`
     case 'interrupted':
       return html`<span class="problem">Interrupted</span> before it finished${partial}.`
     default:
@@ -122,7 +122,7 @@ export const verdictSection: Section<Micro> = (s) => {
         header: 'vs baseline',
         numeric: true,
         help: 'Variant time ÷ baseline time, from paired round medians',
-        cell: (v) => (v.isBaseline ? html`<span class="muted">1×</span>` : comparisons.has(v.name) ? html`${formatRatio(comparisons.get(v.name)!.ratio.estimate)} <span class="muted">(${formatChange(comparisons.get(v.name)!.ratio.estimate)})</span>` : MISSING),
+        cell: (v) => (v.isBaseline ? (v.state === 'completed' ? html`<span class="muted">1×</span>` : MISSING) : comparisons.has(v.name) ? html`${formatRatio(comparisons.get(v.name)!.ratio.estimate)} <span class="muted">(${formatChange(comparisons.get(v.name)!.ratio.estimate)})</span>` : MISSING),
       },
       { header: `${levelText} interval`, numeric: true, cell: (v) => formatRatioInterval(comparisons.get(v.name)?.ratio) },
       {
@@ -131,7 +131,7 @@ export const verdictSection: Section<Micro> = (s) => {
           if (v.isBaseline) return html`<span class="badge muted">baseline</span>`
           const c = comparisons.get(v.name)
           if (!c) return html`<span class="muted">${v.state === 'completed' ? 'no baseline to compare' : 'not compared'}</span>`
-          return html`${verdictBadge(c.verdict)} <span class="muted small">${pText(c.pValue)}</span>`
+          return html`${verdictBadge(c.verdict)} <span class="pvalue">${pText(c.pValue)}</span>`
         },
       },
       { header: 'Memory/op', cell: (v) => (v.state === 'completed' && v.memory ? formatBytes(v.memory.bytesPerOp) : MISSING), numeric: true, help: 'Heap bytes allocated per operation' },

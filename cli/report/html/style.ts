@@ -18,6 +18,7 @@ code { font-family: var(--mono); font-size: 0.9em; background: var(--panel); bor
 pre { font-family: var(--mono); font-size: 12px; background: var(--panel); padding: 8px; overflow: auto; white-space: pre-wrap; }
 .muted { color: var(--muted); }
 .small { font-size: 12px; }
+.pvalue { color: var(--muted); font-size: 12px; white-space: nowrap; }
 .note { color: var(--muted); font-size: 13px; margin: -4px 0 10px; max-width: 80ch; }
 .card { background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 20px 24px; margin: 20px 0; box-shadow: 0 1px 2px rgba(15, 23, 42, 0.05); }
 .run-head .subtitle { color: var(--muted); margin: 0 0 14px; }
