@@ -10,7 +10,7 @@
  * and one case in `kindSections`, not rewriting the page.
  */
 import { createHash } from 'node:crypto'
-import type { RunResult, ScenarioResult } from '../result/schema.ts'
+import type { MicroScenarioResult, RunResult, ScenarioResult } from '../result/schema.ts'
 import { reportAssets } from './assets.ts'
 import { jsonForScript } from './escape.ts'
 import { formatBytes, formatDate, formatDuration, formatMs, formatPercent } from './format.ts'
@@ -132,11 +132,13 @@ function counts<T extends string>(values: T[]): Array<[T, number]> {
 function tableOfContents(scenarios: ScenarioResult[]): SafeHtml {
   if (scenarios.length < 2) return EMPTY
   const rows = scenarios.map((s, i) => {
-    const verdicts = counts(s.comparisons.map((c) => c.verdict)).map(([verdict, n]) => html`${verdictBadge(verdict)}<span class="small muted">${n > 1 ? `×${n}` : ''}</span> `)
-    const failing = s.variants.filter((v) => v.state !== 'completed').length
-    const budgetsFailed = s.budgets.filter((b) => b.state === 'fail').length
-    const claimsBroken = s.claims.filter((c) => c.holds === false).length
-    return html`<tr><th scope="row"><a href="#${scenarioAnchor(i)}">${s.title || s.name}</a><div class="small muted"><code>${s.id}</code></div></th><td>${stateBadge(s.state)}</td><td>${verdicts.length ? verdicts : html`<span class="muted">—</span>`}</td><td class="num">${s.variants.length}${failing ? html` <span class="small fail-text">(${failing} failed)</span>` : ''}</td><td class="num">${s.budgets.length ? (budgetsFailed ? html`<span class="badge fail">✗ ${budgetsFailed} of ${s.budgets.length} failed</span>` : html`<span class="badge pass">✓ ${s.budgets.length} passed</span>`) : '—'}</td><td class="num">${s.claims.length ? (claimsBroken ? html`<span class="badge fail">✗ ${claimsBroken} of ${s.claims.length} broken</span>` : `${s.claims.length}`) : '—'}</td></tr>`
+    // Read through optional fields: a kind added later (or unknown to this version) may lack some.
+    const { comparisons = [], variants = [], budgets = [], claims = [] } = s as Partial<MicroScenarioResult>
+    const verdicts = counts(comparisons.map((c) => c.verdict)).map(([verdict, n]) => html`${verdictBadge(verdict)}<span class="small muted">${n > 1 ? `×${n}` : ''}</span> `)
+    const failing = variants.filter((v) => v.state !== 'completed').length
+    const budgetsFailed = budgets.filter((b) => b.state === 'fail').length
+    const claimsBroken = claims.filter((c) => c.holds === false).length
+    return html`<tr><th scope="row"><a href="#${scenarioAnchor(i)}">${s.title || s.name}</a><div class="small muted"><code>${s.id}</code></div></th><td>${stateBadge(s.state)}</td><td>${verdicts.length ? verdicts : html`<span class="muted">—</span>`}</td><td class="num">${variants.length}${failing ? html` <span class="small fail-text">(${failing} failed)</span>` : ''}</td><td class="num">${budgets.length ? (budgetsFailed ? html`<span class="badge fail">✗ ${budgetsFailed} of ${budgets.length} failed</span>` : html`<span class="badge pass">✓ ${budgets.length} passed</span>`) : '—'}</td><td class="num">${claims.length ? (claimsBroken ? html`<span class="badge fail">✗ ${claimsBroken} of ${claims.length} broken</span>` : `${claims.length}`) : '—'}</td></tr>`
   })
   return html`<nav class="card toc" aria-label="Scenarios"><h2>Scenarios</h2><div class="table-wrap"><table><thead><tr><th scope="col">Scenario</th><th scope="col">State</th><th scope="col">Verdicts vs baseline</th><th scope="col" class="num">Variants</th><th scope="col" class="num">Budgets</th><th scope="col" class="num">Claims</th></tr></thead><tbody>${rows}</tbody></table></div></nav>`
 }

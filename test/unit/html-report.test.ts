@@ -241,10 +241,12 @@ describe('renderHtml on unfinished and empty runs', () => {
     expect(page).toContain('<h2>solo</h2>')
   })
 
-  it('names a scenario kind it does not know instead of throwing', () => {
-    const future = { ...microScenario({ name: 'future', variants: [] }), kind: 'quantum' } as unknown as ScenarioResult
-    const page = renderHtml(runResult([future]))
+  it('names a scenario kind it does not know instead of throwing, even in the table of contents', () => {
+    const { variants: _v, comparisons: _c, ...common } = microScenario({ name: 'future', variants: [] })
+    const future = { ...common, kind: 'quantum', cells: [] } as unknown as ScenarioResult
+    const page = renderHtml(runResult([future, syntheticRun().scenarios[0]]))
     expect(page).toContain('does not know how to show <code>quantum</code> scenarios')
+    expect(page).toContain('<nav class="card toc"')
   })
 
   it('measures rendering a 20-scenario run (reported, not asserted)', () => {

@@ -13,7 +13,6 @@ import {
   formatDuration,
   formatInteger,
   formatMs,
-  formatNumber,
   formatPValue,
   formatPercent,
   formatRate,
@@ -215,6 +214,8 @@ export const ratioChartSection: Section<Micro> = (s, ctx) => {
         scales: {
           x: {
             type: logarithmic ? 'logarithmic' : 'linear',
+            // Bars start at zero by default; a ratio axis is read around 1.
+            beginAtZero: false,
             suggestedMin: logarithmic ? low / pad : Math.max(0, low - pad),
             suggestedMax: logarithmic ? high * pad : high + pad,
             title: { display: true, text: `variant time ÷ ${s.baseline} time (×)` },
