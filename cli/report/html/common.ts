@@ -1,0 +1,160 @@
+/**
+ * Sections every scenario kind shows: its header, claims, budgets, warnings and flags, flame graphs;
+ * and the badges they share. Kind-specific sections live beside this file (micro.ts, …).
+ */
+import type { BudgetResult, ClaimResult, Flag, ScenarioResult, Verdict } from '../../result/schema.ts'
+import { isSafeHref } from '../escape.ts'
+import { formatDate, formatMs } from '../format.ts'
+import type { FlamegraphLink, ReportContext } from './context.ts'
+import { EMPTY, html, isEmpty, table, type Interpolation, type SafeHtml } from './markup.ts'
+
+/** A section of a scenario, or EMPTY when it has nothing to show. */
+export type Section<S> = (scenario: S, ctx: ReportContext) => SafeHtml
+
+/** A titled block; nothing at all when the body is empty. */
+export function block(title: string, body: SafeHtml, note?: Interpolation): SafeHtml {
+  if (isEmpty(body)) return EMPTY
+  return html`<section class="block"><h3>${title}</h3>${note ? html`<p class="note">${note}</p>` : ''}${body}</section>`
+}
+
+/** Label and symbol per verdict: the colour is never the only signal. */
+const VERDICT_LABELS: Record<Verdict, string> = {
+  slower: '▲ slower',
+  faster: '▼ faster',
+  same: '= same',
+  inconclusive: '? inconclusive',
+}
+
+export function verdictBadge(verdict: Verdict): SafeHtml {
+  return html`<span class="badge verdict-${verdict}">${VERDICT_LABELS[verdict] ?? verdict}</span>`
+}
+
+const STATE_LABELS: Record<string, string> = {
+  completed: '✓ completed',
+  errored: '✗ errored',
+  timeout: '◔ timed out',
+  interrupted: '■ interrupted',
+  skipped: '– skipped',
+  running: '… running',
+}
+
+/** A run, scenario or variant state; unknown states (from a newer perfkit) show as written. */
+export function stateBadge(state: string): SafeHtml {
+  const known = Object.hasOwn(STATE_LABELS, state)
+  return html`<span class="badge state-${known ? state : 'unknown'}">${known ? STATE_LABELS[state] : state}</span>`
+}
+
+export function paramChips(params: Record<string, unknown>): SafeHtml {
+  const entries = Object.entries(params)
+  if (entries.length === 0) return EMPTY
+  return html`<ul class="chips">${entries.map(([k, v]) => html`<li><code>${k}=${String(v)}</code></li>`)}</ul>`
+}
+
+/** Title, id, source, parameters, state; the scenario's own error when it did not complete. */
+export const scenarioHeader: Section<ScenarioResult> = (s) => {
+  const facts = [
+    html`<span>${stateBadge(s.state)}</span>`,
+    html`<span><code>${s.id}</code></span>`,
+    s.source ? html`<span>source: ${s.source}</span>` : '',
+    html`<span>file: <code>${s.file}</code></span>`,
+    html`<span>baseline: <strong>${s.baseline}</strong></span>`,
+    html`<span>started ${formatDate(s.startedAt)}, took ${formatMs(s.durationMs)}</span>`,
+  ]
+  let status: SafeHtml = EMPTY
+  if (s.state === 'errored') {
+    status = html`<div class="callout error"><strong>This scenario failed${s.error ? ':' : '.'}</strong> ${s.error?.message ?? ''}${stack(s.error?.stack)}</div>`
+  } else if (s.state === 'skipped') {
+    status = html`<div class="callout muted"><strong>Skipped.</strong> ${s.error?.message ?? 'No reason was recorded.'}</div>`
+  } else if (s.state === 'interrupted') {
+    status = html`<div class="callout warn"><strong>Interrupted:</strong> the run was stopped during this scenario; the figures cover only the rounds that finished.</div>`
+  }
+  return html`<header class="scenario-head"><h2>${s.title || s.name}</h2><p class="facts">${facts}</p>${paramChips(s.params)}${s.description ? html`<p class="description">${s.description}</p>` : ''}${status}</header>`
+}
+
+export function stack(text: string | undefined): SafeHtml {
+  return text ? html`<details><summary>stack</summary><pre>${text}</pre></details>` : EMPTY
+}
+
+function claimHolds(holds: boolean | null): SafeHtml {
+  if (holds === true) return html`<span class="badge pass">✓ holds</span>`
+  if (holds === false) return html`<span class="badge fail">✗ does not hold</span>`
+  return html`<span class="badge muted">— not judged</span>`
+}
+
+/** Published claims beside the figures this run measured. */
+export const claimsSection: Section<ScenarioResult> = (s) => {
+  if (s.claims.length === 0) return EMPTY
+  const body = table<ClaimResult>(
+    [
+      { header: 'Claim', cell: (c) => c.text },
+      { header: 'Published', cell: (c) => c.published ?? '—' },
+      { header: 'Measured here', cell: (c) => c.measuredText, numeric: true },
+      { header: 'Check', cell: (c) => (c.check ? html`<code>${c.check}</code>` : html`<span class="muted">none</span>`) },
+      { header: 'Holds', cell: (c) => claimHolds(c.holds) },
+    ],
+    s.claims,
+    { className: 'claims' },
+  )
+  return block('Claims', body, 'Figures published by the source, checked on this machine. A claim without a check is shown beside our figure, unjudged.')
+}
+
+function budgetState(state: BudgetResult['state']): SafeHtml {
+  if (state === 'pass') return html`<span class="badge pass">✓ pass</span>`
+  if (state === 'fail') return html`<span class="badge fail">✗ fail</span>`
+  return html`<span class="badge muted">— missing</span>`
+}
+
+export const budgetsSection: Section<ScenarioResult> = (s) => {
+  if (s.budgets.length === 0) return EMPTY
+  const body = table<BudgetResult>(
+    [
+      { header: 'Budget', cell: (b) => html`<code>${b.expression}</code>` },
+      { header: 'Variant', cell: (b) => b.variant },
+      { header: 'Measured', cell: (b) => b.measuredText, numeric: true },
+      { header: 'Result', cell: (b) => budgetState(b.state) },
+      { header: 'From', cell: (b) => (b.origin === 'config' ? 'config file' : 'scenario') },
+    ],
+    s.budgets,
+    { className: 'budgets', detail: (b) => (b.message ? html`<span class="muted">${b.message}</span>` : ''), rowClass: (b) => `budget-${b.state}` },
+  )
+  return block('Budgets', body)
+}
+
+interface HasFlags {
+  warnings: string[]
+  variants?: ReadonlyArray<{ name: string; flags: Flag[] }>
+}
+
+/** The scenario's warnings and every variant's flags (possible dead-code elimination, high variance …). */
+export const warningsSection: Section<HasFlags> = (s) => {
+  const flags = (s.variants ?? []).flatMap((v) => v.flags.map((f) => ({ variant: v.name, flag: f })))
+  if (s.warnings.length === 0 && flags.length === 0) return EMPTY
+  const items = [
+    ...s.warnings.map((w) => html`<li>${w}</li>`),
+    ...flags.map(({ variant, flag }) => html`<li><strong>${variant}</strong> <span class="flag">⚑ ${flag.code}</span> ${flag.message}</li>`),
+  ]
+  return block('Warnings and flags', html`<ul class="warnings">${items}</ul>`)
+}
+
+const LINK_LABELS: Record<FlamegraphLink['kind'], string> = {
+  flamegraph: 'flame graph',
+  differential: 'differential flame graph (vs baseline)',
+  cpuprofile: '.cpuprofile (DevTools, speedscope)',
+  doctor: 'Clinic doctor',
+}
+
+function profileLink(link: FlamegraphLink): SafeHtml {
+  const label = LINK_LABELS[link.kind] ?? link.kind
+  if (!isSafeHref(link.href)) return html`<span title="not linked: unsupported address">${label} (<code>${link.href}</code>)</span>`
+  return html`<a href="${link.href}">${label}</a>`
+}
+
+/** Links to the profiles perfkit wrote for this scenario's variants. */
+export const flamegraphSection: Section<ScenarioResult> = (s, ctx) => {
+  const links = ctx.flamegraphsFor(s)
+  if (links.length === 0) return EMPTY
+  const byVariant = new Map<string, FlamegraphLink[]>()
+  for (const link of links) byVariant.set(link.variant, [...(byVariant.get(link.variant) ?? []), link])
+  const items = [...byVariant].map(([variant, list]) => html`<li><strong>${variant}</strong>: ${list.map((l, i) => html`${i ? ' · ' : ''}${profileLink(l)}`)}</li>`)
+  return block('Profiles', html`<ul class="links">${items}</ul>`)
+}
