@@ -62,6 +62,18 @@ function buildProgram(): Command {
       process.exitCode = await listCommand(patterns, options)
     })
 
+  program
+    .command('report')
+    .description('rebuild a run\'s report from its result.json (HTML by default, beside the result)')
+    .argument('<result>', 'a result.json written by perfkit run')
+    .option('--format <name>', 'html, json or console', 'html')
+    .option('-o, --out <file>', 'where to write it (- for stdout); default beside the result')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .action(async (file: string, options) => {
+      const { reportCommand } = await import('./commands/report.ts')
+      process.exitCode = await reportCommand(file, options)
+    })
+
   return program
 }
 

@@ -14,6 +14,7 @@ import { EXIT, UsageError } from '../errors.ts'
 import { pointLatest, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { renderEnvironment, renderScenario, renderSummary } from '../report/console.ts'
+import { renderHtml } from '../report/html.ts'
 import { Progress } from '../report/progress.ts'
 
 export interface RunFlags {
@@ -79,6 +80,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   const outRoot = path.resolve(config.root, config.outDir)
   const runDir = flags.out ? path.resolve(flags.out) : path.join(outRoot, id)
   const resultFile = path.join(runDir, 'result.json')
+  const reportFile = path.join(runDir, 'index.html')
   const jsonToStdout = flags.json === '-'
   const out = jsonToStdout ? process.stderr : process.stdout
   const color = Boolean(out.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
@@ -138,6 +140,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
       },
       persist: (snapshot) => {
         writeFileAtomic(resultFile, serializeResult(snapshot))
+        writeFileAtomic(reportFile, renderHtml(snapshot))
         if (!flags.out) pointLatest(outRoot, runDir)
       },
     })
@@ -150,7 +153,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   if (flags.json && !jsonToStdout) writeFileAtomic(path.resolve(flags.json), serializeResult(result))
   if (jsonToStdout) process.stdout.write(serializeResult(result))
   out.write(`${renderSummary(result, { color })}\n`)
-  process.stderr.write(`results: ${path.relative(process.cwd(), resultFile) || resultFile}\n`)
+  process.stderr.write(`results: ${path.relative(process.cwd(), resultFile) || resultFile}\nreport:  ${path.relative(process.cwd(), reportFile) || reportFile}\n`)
   return exitCodeOf(result)
 }
 

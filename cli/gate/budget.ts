@@ -8,7 +8,7 @@
  * every run; claims use the same expressions as their `check`.
  */
 import type { BudgetResult, ScenarioResult, VariantResult } from '../result/schema.ts'
-import { formatBytes, formatCount, formatDuration, formatRatio, formatPercent } from '../report/format.ts'
+import { formatBytes, formatCount, formatDuration, formatPercent, formatRate, formatRatio } from '../report/format.ts'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -220,7 +220,7 @@ export function formatMeasured(budget: Pick<Budget, 'dimension' | 'unit'>, value
     case 'fraction':
       return formatPercent(value)
     case 'rate':
-      return `${formatCount(value)}/s`
+      return formatRate(value)
     case 'count':
       return formatCount(value)
   }

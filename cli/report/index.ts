@@ -5,6 +5,7 @@
 import type { RunResult } from '../result/schema.ts'
 import { serializeResult } from '../result/io.ts'
 import { renderConsole } from './console.ts'
+import { renderHtml } from './html.ts'
 
 export interface Reporter {
   name: string
@@ -29,3 +30,4 @@ export function reporterNames(): string[] {
 
 registerReporter({ name: 'json', extension: 'json', render: serializeResult })
 registerReporter({ name: 'console', extension: 'txt', render: (result) => renderConsole(result, { color: false }) })
+registerReporter({ name: 'html', extension: 'html', render: (result) => renderHtml(result) })
