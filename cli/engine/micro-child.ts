@@ -69,7 +69,12 @@ export class MicroMeasurer {
       if ((elapsed > 50e6 && n >= 3) || n >= 50_000_000) break
       if (elapsed < 1e6) chunk = Math.min(chunk * 2, 1_000_000)
     }
-    const estimateNs = (nowNs() - start) / n
+    // The warm-up average includes unoptimised calls: time one more chunk, now that the JIT has
+    // settled, for the cost that sizes the batches.
+    const settled = Math.max(1, Math.min(chunk, Math.ceil(n / 4)))
+    const settledStart = nowNs()
+    sink = await this.loop(this.fn, this.state, settled)
+    const estimateNs = Math.min((nowNs() - settledStart) / settled, (settledStart - start) / n)
     const batch = estimateNs >= TARGET_SAMPLE_NS ? 1 : Math.min(MAX_BATCH, Math.ceil(TARGET_SAMPLE_NS / Math.max(estimateNs, 0.05)))
     this.calibration = { batch, estimateNs, noopNs: measureNoop(), async }
     return this.calibration

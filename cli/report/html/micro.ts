@@ -149,7 +149,7 @@ export const verdictSection: Section<Micro> = (s) => {
   return block(
     'Results',
     html`${summary}${notes}${tableHtml}`,
-    `Verdicts need the whole ${levelText} interval outside ±${formatPercent(s.settings.minEffect)} (the minimum effect) and p < ${s.settings.alpha}; "same" needs it inside. Time/op is per operation${ordered.some((v) => v.state === 'completed' && v.stats.batch > 1) ? ', batched operations divided out' : ''}.`,
+    `"Slower" and "faster" need p < ${s.settings.alpha} and a ${levelText} interval that excludes 1× and reaches past ±${formatPercent(s.settings.minEffect)} (the minimum effect); "same" needs the whole interval inside ±${formatPercent(s.settings.minEffect)}. Time/op is per operation${ordered.some((v) => v.state === 'completed' && v.stats.batch > 1) ? ', batched operations divided out' : ''}.`,
   )
 }
 
