@@ -53,6 +53,16 @@ const METRICS: Record<string, MetricSpec> = {
   ratio: { dimension: 'ratio', read: (v, s) => comparisonOf(s, v.name)?.ratio.estimate },
   'ratio.low': { dimension: 'ratio', read: (v, s) => comparisonOf(s, v.name)?.ratio.low },
   'ratio.high': { dimension: 'ratio', read: (v, s) => comparisonOf(s, v.name)?.ratio.high },
+  /** (ratio − 1) × the baseline's median: how much time the variant adds per op, from the paired estimate. */
+  delta: {
+    dimension: 'time',
+    read: (v, s) => {
+      const comparison = comparisonOf(s, v.name)
+      const base = s.variants.find((b) => b.isBaseline)
+      const baseMedian = base ? completedStats(base)?.medianNs : undefined
+      return comparison && baseMedian !== undefined ? (comparison.ratio.estimate - 1) * baseMedian : undefined
+    },
+  },
   median: { dimension: 'time', read: (v) => completedStats(v)?.medianNs },
   p50: { dimension: 'time', read: (v) => completedStats(v)?.medianNs },
   mean: { dimension: 'time', read: (v) => completedStats(v)?.meanNs },
