@@ -2,6 +2,7 @@
  * The shapes a user writes: scenario files (`defineScenario`) and `perfkit.config.ts` (`defineConfig`).
  * Everything here is user-facing; every option carries its default in JSDoc.
  */
+import type { RequestListener, Server } from 'node:http'
 
 /** A parameter value as it appears in a matrix, on the command line (`--param k=v`) and in results. */
 export type ParamValue = string | number | boolean
@@ -50,6 +51,8 @@ export interface Claim {
   published?: string
   /** `'variant: metric'` naming the measured figure to show when there is no `check`. */
   metric?: string
+  /** Only for the cases whose parameters have these values, e.g. `{ hitRate: 100 }`. @default every case */
+  when?: Params
 }
 
 /** Options a scenario may set for itself; each overrides the config file and is overridden by a CLI flag. */
@@ -100,8 +103,196 @@ export interface MicroScenario<State = any> extends ScenarioCommon<State> {
   variants: Record<string, MicroVariant<State>>
 }
 
-/** Any scenario kind. `load` and `http` are added beside `micro` as their engines land. */
-export type Scenario<State = any> = MicroScenario<State>
+/** What an http variant's server factory receives, in the server's own child process. */
+export interface HttpServerContext<State = any> extends SetupContext {
+  /** What the scenario's `setup` returned in this process (undefined without a `setup`). */
+  state: State
+}
+
+/**
+ * What a server factory returns: a request listener, a `node:http` Server that is not listening
+ * yet, or either with a `close` to release what the server holds (database, pools). perfkit
+ * binds it to 127.0.0.1 on a free port itself, so a server never listens anywhere else.
+ */
+export type HttpServerHandle =
+  | RequestListener
+  | Server
+  | {
+      /** The request listener (a Node handler, an Express app …). Give this or `server`. */
+      handler?: RequestListener
+      /** A `node:http` Server created but not listening (e.g. Fastify's `app.server` after `ready()`). */
+      server?: Server
+      /** Called when the variant is done, after the server stopped listening. */
+      close?: () => unknown
+    }
+
+/** Builds a variant's server. Runs once, in the variant's child process. */
+export type HttpServerFactory<State = any> = (context: HttpServerContext<State>) => HttpServerHandle | Promise<HttpServerHandle>
+
+/**
+ * An http variant: the server to measure.
+ * - a module path, relative to the scenario file, whose default export is an {@link HttpServerFactory};
+ * - `{ module, export }` to use another named export of that module;
+ * - the factory itself.
+ */
+export type HttpVariant<State = any> = string | { module: string; export?: string } | HttpServerFactory<State>
+
+/** One request the load generator sends. */
+export interface HttpRequest {
+  /** @default 'GET' */
+  method?: string
+  /** Path and query, starting with `/`, e.g. `'/activities/42'`. */
+  path: string
+  /** Request headers. @default {} (`content-type: application/json` is added for an object `body`) */
+  headers?: Record<string, string>
+  /** The body: sent as is when a string, JSON-encoded otherwise. @default no body */
+  body?: unknown
+  /** How results and reports name the endpoint, e.g. `'/activities/:id'`. @default path */
+  route?: string
+}
+
+/** The load levels of an http scenario: each connection count is a case of its own. */
+export interface HttpSweep {
+  /**
+   * Concurrent keep-alive connections of the load generator. Becomes the parameter `connections`:
+   * `--param connections=10` picks one level, and a claim's `when` can name it.
+   */
+  connections: readonly number[]
+}
+
+/** The traced pass that breaks a request's time down by phase (after the timed rounds). */
+export interface HttpBreakdownOptions {
+  /** Connections while tracing: 1 gives each request's own costs, without queueing behind others. @default 1 */
+  connections?: number
+  /** How long the traced pass drives the server. @default '1s' ('300ms' with --quick) */
+  time?: Duration
+}
+
+/**
+ * An http scenario: each variant's server runs in a child process of its own, on 127.0.0.1; the
+ * parent drives it with autocannon, in measured windows (rounds) interleaved between variants,
+ * and records every request's latency at microsecond resolution.
+ */
+export interface HttpScenario<State = any> extends ScenarioCommon<State> {
+  kind: 'http'
+  /** The servers to compare, by variant name. */
+  variants: Record<string, HttpVariant<State>>
+  /**
+   * What the load generator sends: one request, a list every connection cycles through (e.g.
+   * GET /activities/1 … /64), or a function of the case's parameters returning either.
+   */
+  request: HttpRequest | readonly HttpRequest[] | ((params: Params) => HttpRequest | readonly HttpRequest[])
+  /** The load levels; each is its own case, persisted as soon as it is measured. @default { connections: [10] } */
+  sweep?: HttpSweep
+  /** Load each variant's server takes before its timed rounds (JIT, pools, caches). @default '1s' ('300ms' with --quick) */
+  warmup?: Duration
+  /**
+   * autocannon worker threads generating the load (0 = the parent's main thread). Worth it only
+   * when the machine has cores to spare beyond the server's: on 2 cores it takes CPU from the server.
+   * @default 0
+   */
+  workers?: number
+  /** How long one request may take before it counts as a timeout. @default '10s' */
+  requestTimeout?: Duration
+  /** The per-request latency breakdown pass; `false` skips it. @default { connections: 1, time: '1s' } */
+  breakdown?: false | HttpBreakdownOptions
+}
+
+
+/** A backend a load variant needs; its URL comes from `PERFKIT_<NAME>_URL`, the config's `backends`, else the local default. */
+export type BackendName = 'postgres' | 'redis' | 'nats'
+
+/**
+ * One operation a producer offers to the system under load (one event). The system hands it back
+ * through `handled` or `dropped` when it is done with it; perfkit times emit → handled.
+ */
+export interface LoadOp {
+  /** 0, 1, 2 … in the order the producers offered them. */
+  readonly id: number
+  /** `performance.now()` when the producer offered it, ms. */
+  readonly emittedAt: number
+}
+
+/** What a load variant's `start` receives: the state, the level, and how the system reports back. */
+export interface LoadContext<State = any> extends SetupContext {
+  /** What `setup` returned. */
+  state: State
+  /** This case's level of the sweep, e.g. 1000 concurrent producers. */
+  level: number
+  /** The system finished the op (every handler ran); pass what a handler threw to count it failed. Once per op. */
+  handled(op: LoadOp, error?: unknown): void
+  /** The system refused the op (a backpressure policy dropped it). Once per op. */
+  dropped(op: LoadOp): void
+  /** The system can no longer work (its server went away): the cell ends `errored` with this error. */
+  fail(error: unknown): void
+  /** Skips this variant with a reason shown in the results (e.g. a server it needs is absent). */
+  skip(reason: string): never
+}
+
+/**
+ * The system a load variant puts under load. Producers call `emit` concurrently, each waiting for
+ * the promise it returns (backpressure) before offering its next op on the next turn of the event
+ * loop. An `emit` that throws or rejects is a fault of the system: the cell ends `errored`.
+ */
+export interface LoadTarget {
+  /** Offers one op; resolve (or return) when the producer may go on. */
+  emit(op: LoadOp): unknown
+  /**
+   * How an op finishes: `'signal'` — the system calls `handled`/`dropped` (fire-and-forget systems
+   * such as an event bus); `'return'` — the op is handled when `emit` resolves, failed when it
+   * rejects (request/response systems). @default 'signal'
+   */
+  completes?: 'signal' | 'return'
+  /** Ops waiting in the system's queue, sampled for the cell's series. */
+  queued?(): number
+  /** Figures the system kept (queue high-water mark, caller runs …), read after the window; budgets see them as `counters.<name>`. */
+  counters?(): Record<string, number>
+  /** Stops the system after the window (it need not finish what is still in flight). */
+  close?(): unknown
+}
+
+/** Builds the system under load for one variant at one level. */
+export type LoadStart<State = any> = (ctx: LoadContext<State>) => LoadTarget | Promise<LoadTarget>
+
+/**
+ * A load variant: `start`, or `{ start, requires }` when it needs a server. A required server that
+ * is not reachable skips the variant with a visible reason — unless the user asked for it (its URL
+ * is set in the environment or the config, or `--filter` picked the variant by name): then the run
+ * stops before measuring with a one-line error (exit 3).
+ */
+export type LoadVariant<State = any> = LoadStart<State> | { start: LoadStart<State>; requires?: BackendName[] }
+
+export interface LoadScenario<State = any> extends Omit<ScenarioCommon<State>, 'rounds' | 'minEffect' | 'time'> {
+  kind: 'load'
+  /**
+   * The levels of concurrency to sweep: one key (the parameter's name, e.g. `concurrency`) whose
+   * values are positive whole numbers of concurrent producers. Each level is a case of its own
+   * (`name[concurrency=1000]`), written to the results as soon as it is measured; `--param
+   * concurrency=100` runs one level; claims may say `when: { concurrency: 10000 }`.
+   */
+  sweep: Record<string, readonly number[]>
+  /** Measured window of each variant at each level. @default '3s' (`--quick`: 500ms; `--time` sets it) */
+  duration?: Duration
+  /** Load applied before the window and not measured. @default '1s' (`--quick`: 200ms) */
+  warmup?: Duration
+  /**
+   * How long setup or teardown may take, and how long a cell may still run after its window
+   * should have ended before it is stopped and recorded as `timeout` (a finding, like `oom`).
+   * @default config.timeout (60s)
+   */
+  timeout?: Duration
+  /**
+   * Memory ceiling of each cell's process in MB (MiB, like `--max-old-space-size`): V8's heap limit
+   * and, on Linux, checked every 50 ms, its resident set (worker threads included). A cell over it
+   * ends `oom`, a finding like "OOM at 10 000".
+   * @default no ceiling
+   */
+  maxMemoryMB?: number
+  variants: Record<string, LoadVariant<State>>
+}
+
+/** Any scenario kind. */
+export type Scenario<State = any> = MicroScenario<State> | LoadScenario<State> | HttpScenario<State>
 
 export type ScenarioKind = NonNullable<Scenario['kind']>
 

@@ -8,8 +8,13 @@ import { evaluateBudgets, parseMetricReference, type Budget } from './budget.ts'
  * `metric` ('variant: metric') shows that figure unjudged. An unmeasurable figure gives holds null.
  */
 export function evaluateClaims(scenario: ScenarioResult, claims: ReadonlyArray<{ claim: Claim; check?: Budget }>): ClaimResult[] {
-  return claims.map(({ claim, check }) => {
-    const base = { text: claim.text, ...(claim.published ? { published: claim.published } : {}), ...(claim.check ? { check: claim.check } : {}) }
+  const applies = (claim: Claim) => Object.entries(claim.when ?? {}).every(([key, value]) => scenario.params[key] === value)
+  return claims.filter(({ claim }) => applies(claim)).map(({ claim, check }) => {
+    const base = {
+      text: claim.text,
+      ...(claim.published ? { published: claim.published } : {}),
+      ...(claim.check ? { check: claim.check } : claim.metric ? { metric: claim.metric } : {}),
+    }
     const budget = check ?? (claim.metric ? parseMetricReference(claim.metric) : undefined)
     if (!budget) return { ...base, measuredText: '—', holds: null }
     const results = evaluateBudgets(scenario, [{ budget, origin: 'scenario' }])

@@ -18,7 +18,15 @@ import {
   type Environment,
   type ErrorInfo,
   type Flag,
+  type HttpRound,
+  type HttpScenarioResult,
+  type HttpStats,
+  type HttpVariantResult,
+  type LatencyPercentiles,
   type LatencyStats,
+  type LoadFigures,
+  type LoadScenarioResult,
+  type LoadVariantResult,
   type MemoryStats,
   type MicroScenarioResult,
   type ProcessStats,
@@ -209,6 +217,8 @@ export interface CompletedVariantOptions extends VariantCommon {
   batch?: number
   bytesPerOp?: number
   breakdown?: Breakdown
+  /** Seed of the round noise. @default derived from the name, so the same name gives the same rounds */
+  seed?: number
 }
 
 export function completedVariant(options: CompletedVariantOptions): VariantCompleted {
@@ -218,7 +228,7 @@ export function completedVariant(options: CompletedVariantOptions): VariantCompl
     medianNs: options.medianNs,
     spread: options.spread,
     batch,
-    seed: seedOf(options.name),
+    seed: options.seed ?? seedOf(options.name),
   })
   return {
     name: options.name,
@@ -293,8 +303,18 @@ export interface CompareSettings {
  * normal-approximation interval and p-value, and the four-outcome verdict rule of DESIGN.md.
  */
 export function compare(variant: VariantCompleted, baseline: VariantCompleted, settings: CompareSettings): Comparison {
-  const n = Math.min(variant.rounds.length, baseline.rounds.length)
-  const logs = Array.from({ length: n }, (_, i) => Math.log(variant.rounds[i].medianNs / baseline.rounds[i].medianNs))
+  const core = comparePairs(
+    variant.rounds.map((r) => r.medianNs),
+    baseline.rounds.map((r) => r.medianNs),
+    settings,
+  )
+  return { variant: variant.name, baseline: baseline.name, ...core }
+}
+
+/** The comparison of paired per-round figures (variant's and baseline's, index by index). */
+export function comparePairs(variantRounds: number[], baselineRounds: number[], settings: CompareSettings): Omit<Comparison, 'variant' | 'baseline'> {
+  const n = Math.min(variantRounds.length, baselineRounds.length)
+  const logs = Array.from({ length: n }, (_, i) => Math.log(variantRounds[i] / baselineRounds[i]))
   const centre = median(logs)
   const standardError = Math.max(standardDeviation(logs), 0.005) / Math.sqrt(Math.max(n, 1))
   const z = 2.576 // 99 %
@@ -302,8 +322,6 @@ export function compare(variant: VariantCompleted, baseline: VariantCompleted, s
   const t = Math.abs(mean(logs)) / standardError
   const pValue = Math.min(1, 2 * (1 - normalCdf(t)))
   return {
-    variant: variant.name,
-    baseline: baseline.name,
     ratio,
     pValue,
     test: 'wilcoxon-signed-rank',
@@ -577,4 +595,316 @@ export function edgeCaseRun(): RunResult {
     ],
     { run: { state: 'running', finishedAt: undefined } },
   )
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Load and http scenarios: one result per case (a level of the sweep); reporters gather them by name.
+// ---------------------------------------------------------------------------------------------------
+
+/** Latency percentiles around a median, with a tail `tail` times the median at p99. */
+export function latencyPercentiles(p50Ns: number, tail = 4, count = 100_000): LatencyPercentiles {
+  return { count, meanNs: p50Ns * 1.3, p50Ns, p90Ns: p50Ns * (1 + (tail - 1) * 0.35), p99Ns: p50Ns * tail, p999Ns: p50Ns * tail * 2.2, maxNs: p50Ns * tail * 6 }
+}
+
+export interface LoadFiguresOptions {
+  completedPerSec: number
+  /** @default completedPerSec */
+  offeredPerSec?: number
+  p50Ns: number
+  /** p99 ÷ p50. @default 4 */
+  tail?: number
+  peakRssBytes: number
+  /** Event-loop delay p99. @default 12 ms */
+  loopP99Ns?: number
+  dropped?: number
+  failed?: number
+  /** Measured window, s: turns rates into counts and sizes the once-a-second series. @default 5 */
+  seconds?: number
+}
+
+/** What a load cell measured over its window, with a once-a-second series. */
+export function loadFigures(options: LoadFiguresOptions): LoadFigures {
+  const seconds = options.seconds ?? 5
+  const offered = options.offeredPerSec ?? options.completedPerSec
+  const completed = Math.round(options.completedPerSec * seconds)
+  const dropped = options.dropped ?? 0
+  const failed = options.failed ?? 0
+  const loopP99Ns = options.loopP99Ns ?? 12_000_000
+  return {
+    emitted: Math.round(offered * seconds),
+    completed,
+    dropped,
+    failed,
+    offeredPerSec: offered,
+    completedPerSec: options.completedPerSec,
+    latency: latencyPercentiles(options.p50Ns, options.tail ?? 4, completed),
+    eventLoopDelay: { p50Ns: loopP99Ns * 0.18, p99Ns: loopP99Ns, maxNs: loopP99Ns * 2.5, meanNs: loopP99Ns * 0.25 },
+    peakRssBytes: options.peakRssBytes,
+    peakHeapBytes: options.peakRssBytes * 0.62,
+    gc: { count: Math.round(12 + options.peakRssBytes / 20e6), totalMs: 8 + options.peakRssBytes / 4e6 },
+    series: Array.from({ length: seconds }, (_, i) => ({
+      tMs: (i + 1) * 1000,
+      completed: Math.round((completed * (i + 1)) / seconds),
+      rssBytes: options.peakRssBytes * (0.55 + (0.45 * (i + 1)) / seconds),
+      heapBytes: options.peakRssBytes * 0.62 * (0.5 + (0.5 * (i + 1)) / seconds),
+      queued: Math.round((offered - options.completedPerSec) * (i + 1)),
+    })),
+  }
+}
+
+type LoadCellCommon = { name: string; level: number; isBaseline?: boolean; flags?: Flag[]; counters?: Record<string, number>; figures?: LoadFigures }
+
+/** One variant at one level of a load sweep, in any of its states. */
+export const loadCell = {
+  completed: (o: LoadCellCommon & { figures: LoadFigures }): LoadVariantResult => ({ ...loadBase(o), state: 'completed', figures: o.figures }),
+  oom: (o: LoadCellCommon & { afterMs: number; maxMemoryMB?: number }): LoadVariantResult => ({ ...loadBase(o), state: 'oom', afterMs: o.afterMs, ...(o.maxMemoryMB ? { maxMemoryMB: o.maxMemoryMB } : {}) }),
+  timeout: (o: LoadCellCommon & { timeoutMs: number; phase?: string }): LoadVariantResult => ({ ...loadBase(o), state: 'timeout', timeoutMs: o.timeoutMs, phase: o.phase ?? 'measured window' }),
+  errored: (o: LoadCellCommon & { error: string | ErrorInfo; phase?: string }): LoadVariantResult => ({ ...loadBase(o), state: 'errored', error: typeof o.error === 'string' ? { message: o.error } : o.error, phase: o.phase ?? 'measured window' }),
+  skipped: (o: LoadCellCommon & { reason: string }): LoadVariantResult => ({ ...loadBase(o), state: 'skipped', reason: o.reason }),
+  interrupted: (o: LoadCellCommon): LoadVariantResult => ({ ...loadBase(o), state: 'interrupted' }),
+}
+
+function loadBase(o: LoadCellCommon) {
+  return { name: o.name, isBaseline: o.isBaseline ?? false, level: o.level, rounds: [] as never[], flags: o.flags ?? [], ...(o.counters ? { counters: o.counters } : {}), ...(o.figures ? { figures: o.figures } : {}) }
+}
+
+export interface SweepCaseOptions<V> {
+  name: string
+  title?: string
+  source?: string
+  description?: string
+  baseline: string
+  /** The swept parameter. @default 'concurrency' (load), 'connections' (http) */
+  levelName?: string
+  level: number
+  /** Parameters besides the swept one. */
+  params?: Record<string, ParamValue>
+  state?: ScenarioState
+  error?: ErrorInfo
+  variants: V[]
+  warnings?: string[]
+  budgets?: BudgetResult[]
+  claims?: ClaimResult[]
+  durationMs?: number
+}
+
+function sweepCommon<V extends { name: string }>(options: SweepCaseOptions<V>, levelName: string) {
+  const params: Record<string, ParamValue> = { ...options.params, [levelName]: options.level }
+  const paramText = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(',')
+  return {
+    id: `${options.name}[${paramText}]`,
+    name: options.name,
+    title: options.title ?? options.name,
+    ...(options.source ? { source: options.source } : {}),
+    ...(options.description ? { description: options.description } : {}),
+    file: `scenarios/${options.name}.bench.ts`,
+    baseline: options.baseline,
+    params,
+    state: options.state ?? 'completed',
+    ...(options.error ? { error: options.error } : {}),
+    startedAt: '2025-03-04T12:01:00.000Z',
+    durationMs: options.durationMs ?? 24_000,
+    warnings: options.warnings ?? [],
+    budgets: options.budgets ?? [],
+    claims: options.claims ?? [],
+    level: { name: levelName, value: options.level },
+  }
+}
+
+/** One case (level) of a load sweep. */
+export function loadCase(options: SweepCaseOptions<LoadVariantResult> & { durationMsPerVariant?: number; maxMemoryMB?: number }): LoadScenarioResult {
+  const levelName = options.levelName ?? 'concurrency'
+  return {
+    kind: 'load',
+    ...sweepCommon(options, levelName),
+    settings: { durationMs: options.durationMsPerVariant ?? 5000, warmupMs: 1000, ...(options.maxMemoryMB ? { maxMemoryMB: options.maxMemoryMB } : {}) },
+    variants: options.variants.map((v) => ({ ...v, isBaseline: v.name === options.baseline, level: options.level })),
+    comparisons: [],
+  }
+}
+
+/**
+ * The seed-003 event bus swept from 10 to 10 000 concurrent producers: unbounded async dispatch runs out
+ * of memory at 10 000, the thread pool times out there, NATS is skipped (not reachable), Redis errors
+ * once; the bounded pool drops events under backpressure.
+ */
+export function eventBusSweep(): LoadScenarioResult[] {
+  const levels = [10, 100, 1_000, 10_000]
+  const scale = (level: number) => Math.log10(level) // 1 … 4
+  return levels.map((level) => {
+    const s = scale(level)
+    const variants: LoadVariantResult[] = [
+      level < 10_000
+        ? loadCell.completed({ name: 'unbounded', level, figures: loadFigures({ completedPerSec: 95_000 / s ** 1.6, offeredPerSec: 98_000 / s ** 1.2, p50Ns: 180_000 * s ** 3, tail: 3 + s, peakRssBytes: 70e6 * s ** 2.6, loopP99Ns: 4e6 * s ** 2.2 }) })
+        : loadCell.oom({ name: 'unbounded', level, afterMs: 4_210, maxMemoryMB: 512, figures: loadFigures({ completedPerSec: 2_100, offeredPerSec: 60_000, p50Ns: 2.4e9, tail: 2, peakRssBytes: 548e6, loopP99Ns: 1.9e9, seconds: 4 }) }),
+      loadCell.completed({ name: 'pooled', level, figures: loadFigures({ completedPerSec: 72_000 - 2_000 * s, offeredPerSec: 72_000 - 2_000 * s + (level >= 1_000 ? 1_500 * s : 0), p50Ns: 210_000 * (1 + s / 4), tail: 3, peakRssBytes: 61e6 + 4e6 * s, loopP99Ns: 3.1e6 + 0.4e6 * s, dropped: level >= 1_000 ? 7_500 * s : 0 }), counters: { rejected: level >= 1_000 ? 7_500 * s : 0 } }),
+      level < 10_000
+        ? loadCell.completed({ name: 'thread-pool', level, figures: loadFigures({ completedPerSec: 41_000 - 3_000 * s, p50Ns: 900_000 * s, tail: 5, peakRssBytes: 118e6 + 22e6 * s, loopP99Ns: 2.2e6 }) })
+        : loadCell.timeout({ name: 'thread-pool', level, timeoutMs: 20_000, phase: 'draining the queue' }),
+      level === 1_000
+        ? loadCell.errored({ name: 'redis-streams', level, error: 'XADD: OOM command not allowed when used memory > maxmemory', phase: 'measured window', figures: loadFigures({ completedPerSec: 8_400, p50Ns: 3.1e6, peakRssBytes: 88e6, seconds: 2 }) })
+        : loadCell.completed({ name: 'redis-streams', level, figures: loadFigures({ completedPerSec: 11_000 - 400 * s, p50Ns: 2.2e6 * s, tail: 6, peakRssBytes: 80e6 + 3e6 * s, loopP99Ns: 1.6e6 }) }),
+      loadCell.skipped({ name: 'nats-jetstream', level, reason: 'NATS is not reachable at 127.0.0.1:4222 (set PERFKIT_NATS_URL)' }),
+    ]
+    return loadCase({
+      name: 'eventbus-sweep',
+      title: 'Event bus: unbounded dispatch vs bounded worker pool vs external queues',
+      source: 'seed 003',
+      description: 'Producers emit events as fast as they can; each event runs three handlers. The sweep raises the number of concurrent producers until a variant falls over.',
+      baseline: 'unbounded',
+      level,
+      params: { handlers: 3 },
+      maxMemoryMB: 512,
+      variants,
+      warnings: level === 10_000 ? ['unbounded: ran out of its 512 MB heap after 4.21 s; the figures shown are the last before it died'] : [],
+      budgets: [budget('pooled: p99 < 5ms', { variant: 'pooled', metric: 'p99', state: level < 10_000 ? 'pass' : 'fail', measured: 630_000 * (1 + s / 4), measuredText: `${(0.63 * (1 + s / 4)).toFixed(2)}ms` })],
+      claims: level === 10_000
+        ? [{ text: 'Throughput falls and memory explodes at 10 k users (unbounded)', published: '10 k users', check: 'unbounded: peakRss < 500MB', measured: 548e6, measuredText: '548 MB', holds: false }]
+        : [],
+    })
+  })
+}
+
+/** Per-round windows of an http variant around `requestsPerSec`. */
+export function httpRounds(requestsPerSec: number, p50Ns: number, count = 8, seed = seedOf(String(requestsPerSec))): HttpRound[] {
+  const random = seededRandom(seed)
+  return Array.from({ length: count }, (_, index) => {
+    const rps = requestsPerSec * (1 + 0.025 * gaussian(random))
+    return { index, position: index % 2, durationMs: 2000, requests: Math.round(rps * 2), requestsPerSec: rps, latency: latencyPercentiles(p50Ns * (1 + 0.03 * gaussian(random)), 3.5, Math.round(rps * 2)), errors: 0, timeouts: 0, non2xx: 0 }
+  })
+}
+
+export function httpStatsFromRounds(list: HttpRound[], extra: Partial<Pick<HttpStats, 'errors' | 'timeouts' | 'non2xx'>> = {}): HttpStats {
+  const rps = list.map((r) => r.requestsPerSec)
+  const p50 = median(list.map((r) => r.latency.p50Ns))
+  return {
+    requestsPerSec: median(rps),
+    cv: standardDeviation(rps) / mean(rps),
+    requests: list.reduce((sum, r) => sum + r.requests, 0),
+    latency: latencyPercentiles(p50, 3.5, list.reduce((sum, r) => sum + r.requests, 0)),
+    errors: extra.errors ?? 0,
+    timeouts: extra.timeouts ?? 0,
+    non2xx: extra.non2xx ?? 0,
+    rounds: list.length,
+  }
+}
+
+type HttpCellCommon = { name: string; isBaseline?: boolean; flags?: Flag[]; process?: ProcessStats; counters?: Record<string, number> }
+
+export const httpCell = {
+  completed: (o: HttpCellCommon & { requestsPerSec: number; p50Ns: number; breakdown?: Breakdown; errors?: number }): HttpVariantResult => {
+    const list = httpRounds(o.requestsPerSec, o.p50Ns, 8, seedOf(o.name + o.requestsPerSec))
+    return { ...httpBase(o), rounds: list, state: 'completed', stats: httpStatsFromRounds(list, { errors: o.errors ?? 0 }), ...(o.breakdown ? { breakdown: o.breakdown } : {}) }
+  },
+  errored: (o: HttpCellCommon & { error: string | ErrorInfo; phase?: string; partial?: { requestsPerSec: number; p50Ns: number; rounds: number } }): HttpVariantResult => {
+    const list = o.partial ? httpRounds(o.partial.requestsPerSec, o.partial.p50Ns, o.partial.rounds, seedOf(o.name)) : []
+    return { ...httpBase(o), rounds: list, state: 'errored', error: typeof o.error === 'string' ? { message: o.error } : o.error, phase: o.phase ?? 'round 3', ...(list.length ? { stats: httpStatsFromRounds(list) } : {}) }
+  },
+  timeout: (o: HttpCellCommon & { timeoutMs: number; phase?: string }): HttpVariantResult => ({ ...httpBase(o), rounds: [], state: 'timeout', timeoutMs: o.timeoutMs, phase: o.phase ?? 'server start' }),
+  interrupted: (o: HttpCellCommon): HttpVariantResult => ({ ...httpBase(o), rounds: [], state: 'interrupted' }),
+}
+
+function httpBase(o: HttpCellCommon) {
+  return { name: o.name, isBaseline: o.isBaseline ?? false, flags: o.flags ?? [], process: o.process ?? processStats(82_000_000), ...(o.counters ? { counters: o.counters } : {}) }
+}
+
+/** Paired comparison on time per request (1 / requests per second) of every completed variant with the baseline. */
+function httpComparisons(variants: HttpVariantResult[], baselineName: string, settings: CompareSettings): Comparison[] {
+  const baseline = variants.find((v) => v.name === baselineName)
+  if (baseline?.state !== 'completed') return []
+  const perRequest = (v: HttpVariantResult) => v.rounds.map((r) => 1e9 / r.requestsPerSec)
+  return variants
+    .filter((v) => v !== baseline && v.state === 'completed')
+    .map((v) => ({ variant: v.name, baseline: baselineName, ...comparePairs(perRequest(v), perRequest(baseline), settings) }))
+}
+
+/** One case (level) of an http sweep; comparisons derived from the rounds. */
+export function httpCase(options: SweepCaseOptions<HttpVariantResult> & { request?: HttpScenarioResult['request'] }): HttpScenarioResult {
+  const levelName = options.levelName ?? 'connections'
+  const minEffect = 0.05
+  const alpha = 0.01
+  const variants = options.variants.map((v) => ({ ...v, isBaseline: v.name === options.baseline }))
+  return {
+    kind: 'http',
+    ...sweepCommon(options, levelName),
+    request: options.request ?? { method: 'GET', path: '/users/42', bodyBytes: 0 },
+    settings: { roundMs: 2000, warmupMs: 1000, minEffect, alpha, resamples: 2000, level: 1 - alpha },
+    variants,
+    comparisons: httpComparisons(variants, options.baseline, { minEffect, alpha, level: 1 - alpha }),
+  }
+}
+
+/** Raw HTTP against the layered app of seed 001 at 10, 50 and 100 connections. */
+export function httpSweep(): HttpScenarioResult[] {
+  return [10, 50, 100].map((connections) => {
+    const load = connections / 10
+    const variants: HttpVariantResult[] = [
+      httpCell.completed({ name: 'raw', requestsPerSec: 24_000 - 300 * load, p50Ns: 380_000 * (1 + load / 3), process: processStats(71e6 + 1e6 * load, 40, 31) }),
+      httpCell.completed({ name: 'layered', requestsPerSec: 17_500 - 350 * load, p50Ns: 540_000 * (1 + load / 3), process: processStats(96e6 + 2e6 * load, 64, 58),
+        breakdown: breakdown(410_000 * (1 + load / 10), { 'http.parse': 0.12, 'facade': 0.05, 'decorator.logging': 0.16, 'decorator.cache': 0.09, 'repository.query': 0.41 }) }),
+      connections === 100
+        ? httpCell.errored({ name: 'layered-cached', error: 'ECONNRESET: the server closed 312 connections (socket hang up)', phase: 'round 3', partial: { requestsPerSec: 21_000, p50Ns: 700_000, rounds: 2 } })
+        : httpCell.completed({ name: 'layered-cached', requestsPerSec: 22_800 - 250 * load, p50Ns: 400_000 * (1 + load / 3), process: processStats(104e6 + 2e6 * load, 52, 41),
+            breakdown: breakdown(300_000, { 'http.parse': 0.16, 'decorator.cache': 0.3, 'decorator.logging': 0.22 }) }),
+    ]
+    return httpCase({
+      name: 'raw-vs-layered-http',
+      title: 'Raw HTTP handler vs the layered service app',
+      source: 'seed 001',
+      baseline: 'raw',
+      level: connections,
+      params: { backend: 'pglite' },
+      variants,
+      claims: connections === 100 ? [{ text: 'The layered app serves ~70 % of raw throughput', published: '70 %', check: 'layered: throughputRatio >= 0.6', measured: 0.72, measuredText: '0.72×', holds: true }] : [],
+      budgets: [budget('layered: ratio <= 1.6', { variant: 'layered', metric: 'ratio', state: 'pass', measured: 1.37, measuredText: '1.37' })],
+    })
+  })
+}
+
+/** A run with a micro scenario, a load sweep and an http sweep. */
+export function mixedRun(): RunResult {
+  return runResult([brokerScenario(), ...eventBusSweep(), ...httpSweep()], {
+    environment: { noise: ['load average 1.92 on 2 CPUs: the machine was busy; timings may be noisy'] },
+  })
+}
+
+/** Load and http sweeps whose names, variants, errors and parameters carry {@link HOSTILE} strings, in every state. */
+export function hostileSweepRun(): RunResult {
+  const load = [10, 100].map((level) =>
+    loadCase({
+      name: HOSTILE.scenarioName,
+      title: HOSTILE.scenarioName,
+      baseline: HOSTILE.variantName,
+      level,
+      params: { quote: HOSTILE.paramValue },
+      variants: [
+        loadCell.completed({ name: HOSTILE.variantName, level, figures: loadFigures({ completedPerSec: 5000 / level, p50Ns: 1e5 * level, peakRssBytes: 5e7 * level }), counters: { [HOSTILE.paramValue]: 3 } }),
+        level === 10 ? loadCell.completed({ name: 'ok', level, figures: loadFigures({ completedPerSec: 900, p50Ns: 2.5e6, peakRssBytes: 2e8, loopP99Ns: 3e6 }) }) : loadCell.oom({ name: 'ok', level, afterMs: 1200 }),
+        loadCell.errored({ name: 'broken', level, error: HOSTILE.errorMessage, phase: HOSTILE.paramValue }),
+        loadCell.skipped({ name: 'absent', level, reason: HOSTILE.errorMessage }),
+        loadCell.timeout({ name: 'slow', level, timeoutMs: 1000, phase: HOSTILE.scenarioName }),
+        loadCell.interrupted({ name: 'stopped', level }),
+      ],
+      warnings: [HOSTILE.errorMessage],
+      claims: [{ text: HOSTILE.scenarioName, published: HOSTILE.paramValue, measuredText: HOSTILE.errorMessage, holds: null }],
+      budgets: [budget(HOSTILE.paramValue, { variant: HOSTILE.variantName, metric: 'p99', state: 'fail', measuredText: HOSTILE.errorMessage, message: HOSTILE.scenarioName })],
+    }),
+  )
+  const http = [5, 20].map((level) =>
+    httpCase({
+      name: `${HOSTILE.scenarioName}-http`,
+      title: HOSTILE.errorMessage,
+      baseline: 'base',
+      level,
+      request: { method: 'POST', path: HOSTILE.scenarioName, bodyBytes: 12 },
+      variants: [
+        httpCell.completed({ name: 'base', requestsPerSec: 9000, p50Ns: 3e5 }),
+        httpCell.completed({ name: HOSTILE.variantName, requestsPerSec: 7000, p50Ns: 4e5, process: processStats(120e6), breakdown: breakdown(3e5, { [HOSTILE.scenarioName]: 0.4 }) }),
+        httpCell.errored({ name: 'broken', error: HOSTILE.errorMessage }),
+        httpCell.timeout({ name: 'slow', timeoutMs: 5000 }),
+        httpCell.interrupted({ name: 'stopped' }),
+      ],
+    }),
+  )
+  return runResult([...load, ...http], { run: { id: HOSTILE.paramValue } })
 }

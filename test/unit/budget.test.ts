@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BudgetSyntaxError, evaluateBudgets, parseBudget, parseMetricReference } from '../../cli/gate/budget.ts'
+import { BudgetSyntaxError, budgetMismatch, evaluateBudgets, parseBudget, parseMetricReference } from '../../cli/gate/budget.ts'
 import type { MicroScenarioResult, VariantResult } from '../../cli/result/schema.ts'
 
 describe('parseBudget', () => {
@@ -73,6 +73,8 @@ describe('evaluateBudgets', () => {
     expect(run('slow: ratio <= 1.25')).toMatchObject([{ state: 'pass' }])
     expect(run('slow: p99 < 2.5us')).toMatchObject([{ state: 'pass', measured: 2400, measuredText: '2.4us' }])
     expect(run('slow: bytesPerOpRatio < 1.1')).toMatchObject([{ state: 'fail', measured: 1.2 }])
+    expect(run('slow: bytesPerOpDelta <= 200B')).toMatchObject([{ state: 'pass', measured: 200, measuredText: '200B' }])
+    expect(run('base: bytesPerOpDelta <= 1kB')).toMatchObject([{ state: 'missing' }])
   })
 
   it('expands * to every variant, skipping the baseline for ratios, and marks unmeasurable ones missing', () => {
@@ -80,10 +82,39 @@ describe('evaluateBudgets', () => {
     expect(run('*: median < 1.1us').map((r) => [r.variant, r.state])).toEqual([['base', 'pass'], ['slow', 'fail'], ['dead', 'missing']])
   })
 
+  it('meanRatio pairs rounds by index and takes the median of the ratios of their means', () => {
+    const round = (index: number, medianNs: number, meanNs: number) => ({ index, position: 0, samples: 10, ops: 10, medianNs, meanNs, minNs: 1, maxNs: meanNs * 3, p99Ns: meanNs * 3 })
+    // A cache at 80 % hits: the median op is a hit (10), the mean is 0.8 × 10 + 0.2 × 1000 = 208.
+    const base = variant('base', 1000, { rounds: [round(0, 1000, 1000), round(1, 1000, 1040), round(2, 1000, 1000), round(3, 900, 900)] })
+    const cached = variant('slow', 10, { rounds: [round(0, 10, 208), round(1, 10, 260), round(2, 10, 250), round(5, 10, 1)] })
+    const mix = scenario([base, cached])
+    const [result] = evaluateBudgets(mix, [{ budget: parseBudget('slow: meanRatio <= 0.125'), origin: 'scenario' }])
+    // Rounds 0, 1, 2 pair (3 and 5 have no partner): ratios 0.208, 0.25, 0.25 → median 0.25.
+    expect(result).toMatchObject({ state: 'fail', measured: 0.25 })
+    expect(evaluateBudgets(mix, [{ budget: parseBudget('base: meanRatio <= 1'), origin: 'scenario' }])).toMatchObject([{ state: 'missing' }])
+    expect(evaluateBudgets(scenario([base, variant('slow', 10)]), [{ budget: parseBudget('slow: meanRatio < 1'), origin: 'scenario' }])).toMatchObject([{ state: 'missing' }])
+  })
+
   it('reads a variant\'s figure without judging it (claims)', () => {
     const ref = parseMetricReference('slow: median')!
     expect(evaluateBudgets(s, [{ budget: ref, origin: 'scenario' }])).toMatchObject([{ state: 'pass', measured: 1200, measuredText: '1.20 µs' }])
     expect(parseMetricReference('slow median')).toBeUndefined()
     expect(parseMetricReference('slow: nothing')).toBeUndefined()
+  })
+})
+
+describe('budgetMismatch', () => {
+  it('accepts a budget whose variant exists (or *) and whose metric the kind measures', () => {
+    expect(budgetMismatch(parseBudget('b: ratio <= 1.1'), ['a', 'b'])).toBeUndefined()
+    expect(budgetMismatch(parseBudget('*: bytesPerOp <= 2kB'), ['a', 'b'])).toBeUndefined()
+    expect(budgetMismatch(parseBudget('pooled: dropRate < 1%'), ['pooled'], 'load')).toBeUndefined()
+    expect(budgetMismatch(parseBudget('raw: throughput >= 10000/s'), ['raw'], 'http')).toBeUndefined()
+  })
+  it('names a variant the scenario does not have, and the variants it has', () => {
+    expect(budgetMismatch(parseBudget('c: ratio <= 1.1'), ['a', 'b'])).toBe('budget "c: ratio <= 1.1" names variant "c", which the scenario does not have (variants: a, b)')
+  })
+  it('names a metric the scenario\'s kind does not measure, and the ones it does', () => {
+    expect(budgetMismatch(parseBudget('a: dropRate < 1%'), ['a'], 'micro')).toMatch(/^budget "a: dropRate < 1%": micro scenarios have no metric "dropRate" \(they have: ratio, .*counters\.<name>\)$/)
+    expect(budgetMismatch(parseBudget('a: bytesPerOp < 1kB'), ['a'], 'load')).toMatch(/load scenarios have no metric "bytesPerOp"/)
   })
 })

@@ -104,4 +104,15 @@ describe('summarizeBreakdown', () => {
     expect(b.restShare).toBeCloseTo(0.2, 12)
     expect(() => summarizeBreakdown([])).toThrow()
   })
+
+  it('leaves out ops stalled beyond 10× the median op, and counts them', () => {
+    const op = (totalNs: number) => ({ totalNs, phases: { work: totalNs * 0.8 } })
+    const b = summarizeBreakdown([op(100), op(110), op(90), op(105), op(5000), op(1000)])
+    // median 107.5 → limit 1075: the 5000 ns op goes, the 1000 ns one stays.
+    expect(b.ops).toBe(5)
+    expect(b.outliers).toBe(1)
+    expect(b.totalMeanNs).toBe(281)
+    expect(b.phases[0]!.meanNs).toBeCloseTo(224.8, 9)
+    expect(summarizeBreakdown([op(100), op(120)]).outliers).toBeUndefined()
+  })
 })
