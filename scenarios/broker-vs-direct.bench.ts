@@ -15,7 +15,7 @@ import {
   makeRequest,
   openBrokerDatabase,
 } from '../fixtures/broker/index.ts'
-import type { Backend, Database } from '../fixtures/db/index.ts'
+import { warmUp, type Backend, type Database } from '../fixtures/db/index.ts'
 
 const SOURCE = 'seed 000'
 const BACKEND = { values: ['pglite'], choices: ['pglite', 'postgres', 'null'] } as const
@@ -30,6 +30,8 @@ async function setup({ params }: { params: Record<string, unknown> }) {
   const useCases = activityUseCases()
   const logger = brokerLogger(params.logLevel as 'info' | 'debug' | 'silent')
   const broker = new Broker(db, logger)
+  // The database path the variants all take: the three statements in a transaction.
+  if (db.backend !== 'null') await warmUp(() => handWrittenChain(db, useCases.repo, makeRequest()))
   return { db, broker, logger, ...useCases }
 }
 
@@ -63,7 +65,7 @@ export default [
       { text: 'Broker vs direct: ~3 % increase for a simple create activity', published: '5.175 ms vs 5.015 ms', check: 'broker: ratio <= 1.03' },
       { text: 'Removing the timeout goroutine saves ~30 µs', published: '~30 µs', metric: 'broker-no-timeout: ratio' },
       { text: 'Typed input/output saves ~15 µs', published: '~15 µs', metric: 'broker-typed: ratio' },
-      { text: 'Broker memory: ~2.5 KB and 30 allocations per op', published: '2470 B/op', check: 'broker: bytesPerOp <= 2470B' },
+      { text: 'Broker memory: ~2.5 KB and 30 allocations per op', published: '2470 B/op', check: 'broker: bytesPerOpDelta <= 2470B' },
     ],
   }),
 
@@ -86,7 +88,7 @@ export default [
     claims: [
       { text: 'Multi-step: ~0.05 ms overhead, a 0.3 % increase', published: '16.09 ms vs 16.04 ms', check: 'broker: ratio <= 1.003' },
       { text: 'Result chaining overhead ~50 µs', published: '~50 µs', metric: 'broker: delta' },
-      { text: 'Multiple use cases: 2.6 KB, 41 allocations per op', published: '2638 B/op', check: 'broker: bytesPerOp <= 2638B' },
+      { text: 'Multiple use cases: 2.6 KB, 41 allocations per op', published: '2638 B/op', check: 'broker: bytesPerOpDelta <= 2638B' },
     ],
   }),
 
@@ -97,8 +99,9 @@ export default [
     description:
       'On the null backend every statement completes at once, so what remains is the layer itself: the timeout wrapper, maps, chaining, logging and the BEGIN/COMMIT calls. The baseline runs the same statements in a hand-written transaction. These are not database figures.',
     baseline: 'hand-written',
-    params: { backend: { values: ['null'], choices: ['null', 'pglite', 'postgres'] }, logLevel: LOG_LEVEL },
-    setup,
+    // No `backend` parameter: `--param backend=postgres` moves the other two scenarios, never this one.
+    params: { logLevel: LOG_LEVEL },
+    setup: ({ params }) => setup({ params: { ...params, backend: 'null' } }),
     teardown,
     variants: {
       'hand-written': (s) => handWrittenChain(s.db, s.repo, makeRequest()),
@@ -110,6 +113,7 @@ export default [
     claims: [
       { text: 'Broker overhead ~160 µs per operation', published: '160224 ns/op (single), 160704 ns/op (multiple)', check: 'broker: delta <= 160us' },
       { text: "perfkit's target: the broker's own overhead ≤ 5 µs per call", check: 'broker: delta <= 5us' },
+      { text: 'What the broker allocates: 2.6 KB per op with three use cases', published: '2638 B/op', check: 'broker: bytesPerOpDelta <= 2638B' },
     ],
   }),
 ]
