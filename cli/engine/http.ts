@@ -1,0 +1,460 @@
+/**
+ * The http provider's scheduler (parent side). Each variant's server runs in a child process of
+ * its own on 127.0.0.1; this process generates the load with autocannon. Time is split into
+ * rounds; in each round every variant gets one measured window, in a seeded ABBA order, one at a
+ * time so the servers never compete for a core; the round is the unit of comparison (time per
+ * request = 1 / requests per second, paired by round). While a comparison is inconclusive and the
+ * budget allows, rounds are added. A traced pass after the timed rounds breaks a request's time
+ * down by phase.
+ */
+import { Buffer } from 'node:buffer'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Histogram } from 'hdr-histogram-js'
+import { formatDurationMs } from '../config/duration.ts'
+import { resolveHttpRequests, type HttpOptions } from '../config/scenarios.ts'
+import type { HttpRequest, HttpScenario } from '../config/types.ts'
+import { RunError, UsageError } from '../errors.ts'
+import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
+import { comparePaired } from '../stats/compare.ts'
+import { mean, median, sd } from '../stats/describe.ts'
+import { createRng, roundOrders } from '../stats/rng.ts'
+import type { ScenarioCase } from './cases.ts'
+import { latencyHistogram, latencyPercentiles } from './http-latency.ts'
+import { driveLoad, type LoadRequest, type LoadWindow } from './http-load.ts'
+import type { HttpChildMessage, HttpParentMessage, ServerReady, ServerWindow } from './http-protocol.ts'
+import { HTTP_HOST } from './http-server.ts'
+import { HIGH_CV, hashSeed } from './micro.ts'
+import type { EngineEvent, EngineSettings } from './types.ts'
+import { ChildFailure, VariantProcess } from './variant-process.ts'
+
+/** Rounds measured before the first look at the verdicts. */
+const INITIAL_ROUNDS = { normal: 8, quick: 6 }
+/** Auto-sampling adds rounds in pairs, so the ABBA order stays balanced. */
+const ROUND_CHUNK = 2
+const MAX_ROUNDS = 60
+/** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
+const INITIAL_SHARE = 0.5
+/** A window shorter than this is mostly connection set-up; longer ones waste the budget on few rounds. */
+const ROUND_MS = { min: 100, max: 2000 }
+/**
+ * autocannon's workers each boot a thread and load autocannon before their connections start, at
+ * different moments: only the time all of them were generating load counts, so windows must be
+ * long enough for that overlap to dominate.
+ */
+const WORKER_ROUND_MIN_MS = 1000
+const WARMUP_MS = { normal: 1000, quick: 300 }
+const TRACE_MS = { normal: 1000, quick: 300 }
+/** A load generator above this share of its cores is the bottleneck, not the server. */
+const SATURATED = 0.9
+
+const here = fileURLToPath(import.meta.url)
+/** http-child.js beside this file when compiled, http-child.ts when running from source (tests). */
+const HTTP_CHILD_ENTRY = path.join(path.dirname(here), `http-child${path.extname(here)}`)
+
+interface VariantRun {
+  name: string
+  isBaseline: boolean
+  process: VariantProcess
+  ready?: ServerReady
+  rounds: HttpRound[]
+  /** Every measured request of every round. */
+  histogram: Histogram
+  peakRssBytes?: number
+  heapUsedBytes?: number
+  gc: { count: number; totalMs: number }
+  breakdown?: Breakdown | null
+  counters?: Record<string, number> | null
+  finished?: ProcessStats
+  failure?: ChildFailure
+}
+
+const alive = (run: VariantRun) => run.failure === undefined
+
+/**
+ * VariantProcess speaks the micro protocol's types; the http child answers the same way (one reply
+ * per request, errors as `{ type: 'error' }`) with the messages of http-protocol.ts.
+ */
+function request<T extends HttpChildMessage['type']>(
+  child: VariantProcess,
+  message: HttpParentMessage,
+  expect: T,
+  timeoutMs: number,
+  phase: string,
+): Promise<Extract<HttpChildMessage, { type: T }>> {
+  return child.request(message as never, expect as never, timeoutMs, phase) as unknown as Promise<Extract<HttpChildMessage, { type: T }>>
+}
+
+/** The requests of a case, as autocannon sends them: bodies encoded, content-type set for JSON. */
+export function loadRequests(requests: readonly HttpRequest[]): LoadRequest[] {
+  return requests.map((r) => {
+    const headers: Record<string, string> = { ...r.headers }
+    let body: string | undefined
+    if (r.body !== undefined) {
+      body = typeof r.body === 'string' ? r.body : JSON.stringify(r.body)
+      if (typeof r.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+    }
+    return { method: r.method ?? 'GET', path: r.path, headers, ...(body !== undefined ? { body } : {}) }
+  })
+}
+
+/**
+ * Checks what only a case knows (its parameters) before anything runs: the request the scenario
+ * builds from them. (The connection count was checked with the parameters: `levelProblem`.)
+ */
+export function checkHttpCase(c: ScenarioCase): void {
+  const where = `${c.loaded.relFile}: scenario "${c.loaded.scenario.name}"`
+  const requests = resolveHttpRequests((c.loaded.scenario as HttpScenario).request, c.params)
+  if (typeof requests === 'string') throw new UsageError(`${where} (${c.id}): ${requests}`)
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value))
+}
+
+export async function runHttpCase(
+  c: ScenarioCase,
+  settings: EngineSettings,
+  signal: AbortSignal,
+  emit: (event: EngineEvent) => void,
+): Promise<HttpScenarioResult> {
+  const scenario = c.loaded.scenario as HttpScenario
+  const options: HttpOptions = c.loaded.http!
+  const started = Date.now()
+  const connections = c.params[options.sweepKey] as number
+  const requests = resolveHttpRequests(scenario.request, c.params) as HttpRequest[]
+  const load = loadRequests(requests)
+  const first = requests[0]!
+  const timeMs = c.loaded.options.timeMs && !settings.timeFromFlag ? c.loaded.options.timeMs : settings.timeMs
+  const timeoutMs = c.loaded.options.timeoutMs ?? settings.timeoutMs
+  const minEffect = c.loaded.options.minEffect ?? settings.minEffect
+  const fixedRounds = settings.rounds ?? c.loaded.options.rounds
+  const warmupMs = Math.max(options.warmupMs ?? (settings.quick ? WARMUP_MS.quick : WARMUP_MS.normal), options.workers > 0 ? WORKER_ROUND_MIN_MS : 0)
+  const traceMs = options.breakdown ? (options.breakdown.timeMs ?? (settings.quick ? TRACE_MS.quick : TRACE_MS.normal)) : 0
+
+  const runs: VariantRun[] = c.variants.map((name) => ({
+    name,
+    isBaseline: name === scenario.baseline,
+    process: new VariantProcess({ label: `${c.id}/${name}`, entry: HTTP_CHILD_ENTRY, maxMemoryMB: c.loaded.options.maxMemoryMB, env: settings.childEnv }),
+    rounds: [],
+    histogram: latencyHistogram(),
+    gc: { count: 0, totalMs: 0 },
+  }))
+  const onAbort = () => runs.forEach((r) => r.process.interrupt())
+  signal.addEventListener('abort', onAbort, { once: true })
+  let roundMs = 0
+
+  /** A failure ends that variant (recorded, its rounds so far kept), never the scenario. */
+  async function ask<T>(run: VariantRun, step: () => Promise<T>): Promise<T | undefined> {
+    if (!alive(run)) return undefined
+    try {
+      return await step()
+    } catch (error) {
+      run.failure = error instanceof ChildFailure ? error : new ChildFailure('errored', 'engine', (error as Error)?.message ?? String(error))
+      if (run.failure.kind === 'errored' && run.process.running) {
+        await request(run.process, { type: 'finish' }, 'finished', Math.min(timeoutMs, 10_000), 'teardown').catch(() => undefined)
+      }
+      run.process.kill()
+      emit({ type: 'variant-failed', scenario: c.id, variant: run.name, state: run.failure.kind, message: run.failure.message })
+      return undefined
+    }
+  }
+
+  /** One window of load on a variant's server; a server that dies during it ends it early. */
+  const window = (run: VariantRun, durationMs: number, windowConnections = connections): Promise<LoadWindow> =>
+    driveLoad({
+      host: HTTP_HOST,
+      port: run.ready!.port,
+      connections: windowConnections,
+      durationMs,
+      requests: load,
+      workers: options.workers,
+      requestTimeoutMs: options.requestTimeoutMs,
+      alive: () => run.process.running,
+      signal,
+    })
+
+  try {
+    // One server at a time: the first may build a cached dataset the others then copy.
+    for (const run of runs) {
+      if (signal.aborted) break
+      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'starting server' })
+      try {
+        run.ready = await request(
+          run.process,
+          { type: 'start', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name, params: c.params },
+          'ready',
+          timeoutMs,
+          'start',
+        )
+      } catch (error) {
+        if (signal.aborted) break
+        const failure = startFailure(c, run, error, timeoutMs)
+        // Let the servers that did start release what they hold (temporary database copies).
+        for (const other of runs) {
+          if (other.ready) await request(other.process, { type: 'finish' }, 'finished', Math.min(timeoutMs, 10_000), 'teardown').catch(() => undefined)
+        }
+        throw failure
+      }
+    }
+
+    const planned = runs.length
+    const initialRounds = fixedRounds ?? (settings.quick ? INITIAL_ROUNDS.quick : INITIAL_ROUNDS.normal)
+    const minRoundMs = options.workers > 0 ? WORKER_ROUND_MIN_MS : ROUND_MS.min
+    roundMs = fixedRounds
+      ? clamp(timeMs / (planned * fixedRounds), minRoundMs, ROUND_MS.max)
+      : clamp((timeMs * INITIAL_SHARE) / (planned * initialRounds), minRoundMs, ROUND_MS.max)
+    // A window ends on its own; the deadline is for a server that stops answering our requests.
+    const windowDeadline = roundMs * 3 + options.requestTimeoutMs + timeoutMs
+    const maxRounds = fixedRounds ?? MAX_ROUNDS
+    const orders = roundOrders(
+      runs.map((r) => r.name),
+      maxRounds,
+      createRng(hashSeed(settings.seed, c.id)),
+    )
+
+    for (const run of runs) {
+      if (signal.aborted) break
+      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
+      await ask(run, async () => {
+        await request(run.process, { type: 'round-start', label: 'warm-up' }, 'round-started', timeoutMs, 'warm-up')
+        await window(run, warmupMs)
+        // A server that died under the warm-up load says so here.
+        await request(run.process, { type: 'round-end' }, 'round-end', timeoutMs, 'warm-up')
+      })
+    }
+
+    const timedStart = Date.now()
+    let round = 0
+    const runRound = async () => {
+      const order = orders[round]!
+      for (let position = 0; position < order.length; position++) {
+        const run = runs.find((r) => r.name === order[position])!
+        if (!alive(run) || signal.aborted) continue
+        emit({ type: 'round', scenario: c.id, variant: run.name, round: round + 1, rounds: Math.max(initialRounds, round + 1) })
+        const phase = `round ${round + 1}`
+        const measured = await ask(run, async () => {
+          await request(run.process, { type: 'round-start', label: phase }, 'round-started', windowDeadline, phase)
+          const loadWindow = await window(run, roundMs)
+          // Asking the server after the window is also how a crash under load surfaces (with its stderr).
+          const server = await request(run.process, { type: 'round-end' }, 'round-end', windowDeadline, phase)
+          return { loadWindow, server }
+        })
+        if (!measured || signal.aborted) continue
+        const { loadWindow, server } = measured
+        run.rounds.push(toRound(round, position, loadWindow, server))
+        run.histogram.add(loadWindow.histogram)
+        run.peakRssBytes = Math.max(run.peakRssBytes ?? 0, server.peakRssBytes)
+        run.heapUsedBytes = server.heapUsedBytes
+        run.gc.count += server.gc.count
+        run.gc.totalMs += server.gc.totalMs
+      }
+      round++
+    }
+    while (round < initialRounds && !signal.aborted) await runRound()
+    if (!fixedRounds) {
+      const roundCost = () => (Date.now() - timedStart) / Math.max(1, round)
+      while (
+        !signal.aborted &&
+        round + ROUND_CHUNK <= maxRounds &&
+        Date.now() - timedStart + roundCost() * ROUND_CHUNK <= timeMs &&
+        compare(runs, scenario.baseline, settings, minEffect, c.id).some((cmp) => cmp.verdict === 'inconclusive')
+      ) {
+        for (let i = 0; i < ROUND_CHUNK; i++) await runRound()
+      }
+    }
+
+    if (!signal.aborted) {
+      for (const run of runs) {
+        if (options.breakdown && alive(run)) {
+          emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'traced pass' })
+          const traced = await ask(run, async () => {
+            await request(run.process, { type: 'trace-start' }, 'trace-started', timeoutMs, 'traced pass')
+            await window(run, traceMs, (options.breakdown as { connections: number }).connections)
+            return request(run.process, { type: 'trace-stop' }, 'trace', timeoutMs, 'traced pass')
+          })
+          if (traced) run.breakdown = traced.breakdown
+        }
+        const counters = await ask(run, () => request(run.process, { type: 'counters' }, 'counters', timeoutMs, 'counters'))
+        if (counters) run.counters = counters.counters
+        const finished = await ask(run, () => request(run.process, { type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+        if (finished) run.finished = finished.process
+      }
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    if (signal.aborted) runs.forEach((r) => r.process.interrupt())
+    else runs.forEach((r) => !alive(r) && r.process.kill())
+    await Promise.all(runs.map((r) => r.process.closed()))
+  }
+
+  const variants = runs.map((run) => toVariantResult(run, signal.aborted))
+  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id)
+  const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
+  return {
+    kind: 'http',
+    id: c.id,
+    name: scenario.name,
+    title: scenario.title ?? scenario.name,
+    ...(scenario.source ? { source: scenario.source } : {}),
+    ...(scenario.description ? { description: scenario.description } : {}),
+    file: c.loaded.relFile,
+    baseline: scenario.baseline,
+    params: c.params,
+    state: signal.aborted ? 'interrupted' : everyVariantFailed ? 'errored' : 'completed',
+    ...(everyVariantFailed && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    warnings: scenarioWarnings(variants, options.workers),
+    budgets: [],
+    claims: [],
+    level: { name: options.sweepKey, value: connections },
+    request: { method: first.method ?? 'GET', path: first.route ?? first.path, bodyBytes: load[0]!.body ? Buffer.byteLength(load[0]!.body) : 0 },
+    settings: {
+      roundMs,
+      warmupMs,
+      minEffect,
+      alpha: settings.alpha,
+      resamples: settings.resamples,
+      level: 1 - settings.alpha,
+      workers: options.workers,
+      ...(options.breakdown ? { breakdown: { connections: options.breakdown.connections, durationMs: traceMs } } : {}),
+    },
+    variants,
+    comparisons,
+  }
+}
+
+/** A server that did not start is a run that cannot complete: one line, with what it wrote on stderr. */
+function startFailure(c: ScenarioCase, run: VariantRun, error: unknown, timeoutMs: number): RunError {
+  const tail = run.process.stderrTail(4).replace(/\s*\n\s*/g, ' | ')
+  let reason: string
+  if (error instanceof ChildFailure && error.kind === 'timeout') reason = `never reported ready within ${formatDurationMs(timeoutMs)}${tail ? `; stderr: ${tail}` : ''}`
+  else if (error instanceof ChildFailure && error.kind === 'crashed') reason = `did not start: ${error.message}`
+  else {
+    const message = (error as Error)?.message ?? String(error)
+    reason = `did not start: ${message.split('\n')[0]}${tail && !message.includes(tail) ? `; stderr: ${tail}` : ''}`
+  }
+  run.process.kill()
+  return new RunError(`${c.loaded.relFile}: ${c.id}: the server of variant "${run.name}" ${reason}`, { cause: error })
+}
+
+function toRound(index: number, position: number, w: LoadWindow, server: ServerWindow): HttpRound {
+  return {
+    index,
+    position,
+    durationMs: w.durationMs,
+    requests: w.requests,
+    requestsPerSec: w.durationMs > 0 ? (w.requests * 1000) / w.durationMs : 0,
+    latency: latencyPercentiles(w.histogram),
+    errors: w.errors,
+    timeouts: w.timeouts,
+    non2xx: w.non2xx,
+    serverCpu: server.cpu,
+    ...(server.handled > 0 ? { serverCpuPerRequestNs: server.cpuNs / server.handled } : {}),
+    generatorCpu: w.generatorCpu,
+  }
+}
+
+/** Rounds that answered at least one request: time per request is defined only for them. */
+const measurable = (rounds: readonly HttpRound[]) => rounds.filter((r) => r.requestsPerSec > 0)
+
+/** Paired comparison of each non-baseline variant with the baseline on time per request, over the rounds both measured. */
+function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string): Comparison[] {
+  const base = runs.find((r) => r.name === baseline)
+  if (!base) return []
+  const byIndex = new Map(measurable(base.rounds).map((r) => [r.index, 1e9 / r.requestsPerSec]))
+  const comparisons: Comparison[] = []
+  for (const run of runs) {
+    if (run === base) continue
+    const pairs = measurable(run.rounds).filter((r) => byIndex.has(r.index))
+    if (pairs.length < 2) continue
+    const core = comparePaired(
+      pairs.map((r) => byIndex.get(r.index)!),
+      pairs.map((r) => 1e9 / r.requestsPerSec),
+      { minEffect, alpha: settings.alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
+    )
+    comparisons.push({ variant: run.name, baseline, ...core })
+  }
+  return comparisons
+}
+
+function httpStats(run: VariantRun): HttpStats | undefined {
+  if (run.rounds.length === 0) return undefined
+  const rates = run.rounds.map((r) => r.requestsPerSec)
+  const sum = (pick: (r: HttpRound) => number) => run.rounds.reduce((total, r) => total + pick(r), 0)
+  const cpuPerRequest = run.rounds.flatMap((r) => (r.serverCpuPerRequestNs !== undefined ? [r.serverCpuPerRequestNs] : []))
+  return {
+    requestsPerSec: median(rates),
+    cv: rates.length > 1 && mean(rates) > 0 ? sd(rates) / mean(rates) : 0,
+    requests: sum((r) => r.requests),
+    latency: latencyPercentiles(run.histogram),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    rounds: run.rounds.length,
+    ...(cpuPerRequest.length ? { serverCpuPerRequestNs: median(cpuPerRequest) } : {}),
+  }
+}
+
+function toVariantResult(run: VariantRun, interrupted: boolean): HttpVariantResult {
+  const stats = httpStats(run)
+  const flags: Flag[] = []
+  if (stats && stats.cv > HIGH_CV) {
+    flags.push({ code: 'high-variance', message: `requests/s vary by ${(stats.cv * 100).toFixed(0)}% between rounds (CV): the machine or the server is noisy` })
+  }
+  const processStats: ProcessStats | undefined =
+    run.peakRssBytes !== undefined
+      ? { peakRssBytes: run.peakRssBytes, heapUsedBytes: run.heapUsedBytes ?? run.finished?.heapUsedBytes ?? 0, gc: run.gc }
+      : run.finished
+  const base = {
+    name: run.name,
+    isBaseline: run.isBaseline,
+    rounds: run.rounds,
+    flags,
+    ...(processStats ? { process: processStats } : {}),
+    ...(run.counters ? { counters: run.counters } : {}),
+    ...(run.ready ? { startup: { ms: run.ready.startMs, rssBytes: run.ready.rssBytes } } : {}),
+  }
+  const partial = stats ? { stats } : {}
+  const failure = run.failure
+  if (failure?.kind === 'timeout') return { ...base, state: 'timeout', timeoutMs: failure.timeoutMs ?? 0, phase: failure.phase, ...partial }
+  if (failure && failure.kind !== 'interrupted') {
+    return { ...base, state: 'errored', phase: failure.phase, error: { message: failure.message, ...(failure.childStack ? { stack: failure.childStack } : {}) }, ...partial }
+  }
+  if (interrupted || failure || !stats) return { ...base, state: 'interrupted', ...partial }
+  return { ...base, state: 'completed', stats, ...(run.breakdown ? { breakdown: run.breakdown } : {}) }
+}
+
+/**
+ * What a reader must know to trust the figures: a load generator that, not the server, was the
+ * bottleneck; answers that were errors; rounds that spread widely.
+ */
+function scenarioWarnings(variants: HttpVariantResult[], workers: number): string[] {
+  const warnings: string[] = []
+  const generatorCores = Math.max(1, workers)
+  for (const v of variants) {
+    for (const flag of v.flags) warnings.push(`${v.name}: ${flag.message}`)
+    const rounds = v.rounds.filter((r) => r.generatorCpu !== undefined && r.serverCpu !== undefined)
+    if (rounds.length > 0) {
+      const generator = median(rounds.map((r) => r.generatorCpu!)) / generatorCores
+      const server = median(rounds.map((r) => r.serverCpu!))
+      if (generator >= SATURATED && server < SATURATED) {
+        warnings.push(
+          `${v.name}: the load generator, not the server, was the bottleneck (generator ${pct(generator)} of ${generatorCores === 1 ? 'its core' : `its ${generatorCores} cores`}, server ${pct(server)} of a core): its requests/s are a floor and its ratios understate the difference`,
+        )
+      }
+    }
+    const stats = v.stats
+    if (stats && stats.errors + stats.timeouts + stats.non2xx > 0) {
+      warnings.push(
+        `${v.name}: ${stats.non2xx} non-2xx answers, ${stats.errors} connection errors and ${stats.timeouts} timeouts out of ${stats.requests} requests: requests/s count every answer`,
+      )
+    }
+  }
+  return warnings
+}
+
+function pct(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`
+}
