@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { RunResult } from '../cli/result/schema.ts'
+import type { MicroScenarioResult, RunResult } from '../cli/result/schema.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const names = ['fn50ns', 'fn1us', 'fn100us', 'empty'] as const
@@ -36,7 +36,7 @@ const out = mkdtempSync(path.join(tmpdir(), 'perfkit-vs-mitata-'))
 const perfkit = spawnSync(process.execPath, [path.join(root, 'bin/perfkit.js'), 'run', path.join(root, 'scripts/mitata-compare.bench.ts'), '--out', out], { encoding: 'utf8', cwd: root, env: { ...process.env, NO_COLOR: '1' } })
 if (perfkit.status !== 0) throw new Error(`perfkit failed: ${perfkit.stderr}`)
 const result = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as RunResult
-const scenario = result.scenarios[0]!
+const scenario = result.scenarios[0] as MicroScenarioResult
 
 console.log('function    perfkit median   mitata p50   perfkit/mitata   perfkit flags')
 for (const name of names) {

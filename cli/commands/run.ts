@@ -11,11 +11,17 @@ import { captureEnvironment } from '../engine/environment.ts'
 import { runScenarios } from '../engine/run.ts'
 import type { EngineSettings } from '../engine/types.ts'
 import { EXIT, UsageError } from '../errors.ts'
+import { baselinesDir, readBaseline, requireCommonScenario, resolveBaseline } from '../gate/baseline.ts'
+import { exitCodeOf, parseFailOn } from '../gate/outcome.ts'
+import { compareWithBaseline } from '../gate/regression.ts'
 import { pointLatest, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
-import { renderEnvironment, renderScenario, renderSummary } from '../report/console.ts'
+import { renderEnvironment, renderScenario, renderSummary, renderSweep } from '../report/console.ts'
+import { renderGate } from '../report/gate.ts'
 import { renderHtml } from '../report/html.ts'
 import { Progress } from '../report/progress.ts'
+import { checkStdout, writeGateOutputs } from './outputs.ts'
+import { parseTools } from '../profile/tools.ts'
 
 export interface RunFlags {
   filter?: string
@@ -28,7 +34,16 @@ export interface RunFlags {
   seed?: string
   timeout?: string
   config?: string
+  /** Profile each variant after measuring. */
+  profile?: boolean
+  /** Profilers for --profile (implies it). @default ['cpuprofile'] */
+  profileTool?: string[]
   verbose?: boolean
+  /** A baseline name (reports/baselines/<name>.json) or result file to compare the run with. */
+  baseline?: string
+  failOn?: string[]
+  markdown?: string
+  junit?: string
 }
 
 const RESAMPLES = 2000
@@ -72,9 +87,20 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   const config = await loadConfig(flags.config)
   const parsed = parseFlags(flags, config.timeMs, config.timeoutMs)
   const params = parseParamFlags(flags.param)
+  const profileTools = flags.profile || flags.profileTool?.length ? parseTools(flags.profileTool ?? [], '--profile-tool') : undefined
   const files = await discoverScenarioFiles(patterns.length ? patterns : config.scenarios, patterns.length ? process.cwd() : config.root, patterns.length ? 'argument' : 'config')
   const scenarios = await loadScenarios(files)
   const cases = buildCases(scenarios, { params, filter: flags.filter, configBudgets: config.budgets })
+  const failOn = parseFailOn(flags.failOn)
+  checkStdout(flags)
+  // The baseline is read and matched before anything runs: a wrong one must not cost a run.
+  let baseline: { ref: ReturnType<typeof resolveBaseline>; result: RunResult } | undefined
+  if (flags.baseline !== undefined) {
+    const ref = resolveBaseline(flags.baseline, baselinesDir(config.root, config.outDir))
+    const result = readBaseline(ref)
+    requireCommonScenario(cases.map((c) => ({ id: c.id, name: c.loaded.scenario.name })), result, ref)
+    baseline = { ref, result }
+  }
 
   const id = runId()
   const outRoot = path.resolve(config.root, config.outDir)
@@ -82,7 +108,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   const resultFile = path.join(runDir, 'result.json')
   const reportFile = path.join(runDir, 'index.html')
   const jsonToStdout = flags.json === '-'
-  const out = jsonToStdout ? process.stderr : process.stdout
+  const out = jsonToStdout || flags.markdown === '-' ? process.stderr : process.stdout
   const color = Boolean(out.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
   const progress = new Progress(process.stderr, Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb')
 
@@ -90,6 +116,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
     seed: parsed.seed,
     timeMs: parsed.timeMs,
     timeFromFlag: parsed.timeFromFlag,
+    timeFlag: flags.time !== undefined,
     ...(parsed.rounds ? { rounds: parsed.rounds } : {}),
     quick: Boolean(flags.quick),
     minEffect: config.minEffect,
@@ -97,6 +124,12 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
     timeoutMs: parsed.timeoutMs,
     resamples: RESAMPLES,
     childEnv: backendEnv(config.backends),
+  }
+
+  const persist = (snapshot: RunResult) => {
+    writeFileAtomic(resultFile, serializeResult(snapshot))
+    writeFileAtomic(reportFile, renderHtml(snapshot))
+    if (!flags.out) pointLatest(outRoot, runDir)
   }
 
   const controller = new AbortController()
@@ -129,6 +162,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
         timeoutMs: settings.timeoutMs,
         ...(flags.filter ? { filter: flags.filter } : {}),
         params,
+        ...(failOn.length ? { failOn } : {}),
       },
       environment,
       argv: process.argv.slice(2),
@@ -137,37 +171,53 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
       emit: (event) => {
         progress.handle(event)
         if (event.type === 'scenario-done') out.write(`${renderScenario(event.result, { color })}\n\n`)
+        if (event.type === 'sweep-done') out.write(`${renderSweep(event.results, { color })}\n\n`)
       },
-      persist: (snapshot) => {
-        writeFileAtomic(resultFile, serializeResult(snapshot))
-        writeFileAtomic(reportFile, renderHtml(snapshot))
-        if (!flags.out) pointLatest(outRoot, runDir)
-      },
+      persist,
     })
+    if (profileTools && !controller.signal.aborted) {
+      // After every measurement, never during one: the profilers run the variants again.
+      const { profileCase } = await import('../profile/index.ts')
+      for (const c of cases) {
+        const scenario = result.scenarios.find((s) => s.id === c.id)
+        const measured = new Set<string>(scenario?.variants.filter((v) => v.state === 'completed').map((v) => v.name))
+        if (!scenario || controller.signal.aborted || measured.size === 0) continue
+        scenario.profiles = await profileCase({ ...c, variants: c.variants.filter((v) => measured.has(v)) }, {
+          tools: profileTools,
+          durationMs: settings.quick ? 1000 : 3000,
+          runDir,
+          timeoutMs: settings.timeoutMs,
+          env: settings.childEnv,
+          signal: controller.signal,
+          onProgress: (message) => progress.note(`perfkit: ${message}`),
+        })
+        for (const p of scenario.profiles) if (p.state === 'failed') progress.note(`perfkit: ${p.tool} could not profile ${c.id}/${p.variant}: ${p.message}`)
+        persist(result)
+      }
+    }
   } finally {
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', onSigint)
     progress.clear()
   }
 
+  if (baseline) {
+    result.baseline = compareWithBaseline(result, baseline.result, { name: baseline.ref.name, file: path.relative(process.cwd(), baseline.ref.file) || baseline.ref.file })
+    persist(result)
+  }
   if (flags.json && !jsonToStdout) writeFileAtomic(path.resolve(flags.json), serializeResult(result))
   if (jsonToStdout) process.stdout.write(serializeResult(result))
-  out.write(`${renderSummary(result, { color })}\n`)
+  out.write(`${renderSummary(result, { color })}\n\n${renderGate(result, { color })}\n`)
+  const written = writeGateOutputs(result, flags)
   process.stderr.write(`results: ${path.relative(process.cwd(), resultFile) || resultFile}\nreport:  ${path.relative(process.cwd(), reportFile) || reportFile}\n`)
+  for (const line of written) process.stderr.write(`${line}\n`)
+  // Ctrl-C while profiling: everything measured is written, the profiles are partial.
+  if (controller.signal.aborted) return EXIT.interrupted
   return exitCodeOf(result)
 }
 
-/** 130 interrupted · 3 something could not be measured · 1 a budget failed · 0 otherwise. */
-export function exitCodeOf(result: RunResult): number {
-  if (result.run.state === 'interrupted') return EXIT.interrupted
-  const incomplete = result.scenarios.some((s) => s.state === 'errored' || s.variants.some((v) => v.state === 'errored' || v.state === 'timeout'))
-  if (incomplete) return EXIT.incomplete
-  if (result.scenarios.some((s) => s.budgets.some((b) => b.state === 'fail'))) return EXIT.failed
-  return EXIT.ok
-}
-
 /** Backend URLs from the config file reach the children as the environment variables the fixtures read; the environment wins. */
-function backendEnv(backends: { postgres?: string; redis?: string; nats?: string }): Record<string, string> {
+export function backendEnv(backends: { postgres?: string; redis?: string; nats?: string }): Record<string, string> {
   const env: Record<string, string> = {}
   if (backends.postgres && !process.env.PERFKIT_PG_URL) env.PERFKIT_PG_URL = backends.postgres
   if (backends.redis && !process.env.PERFKIT_REDIS_URL) env.PERFKIT_REDIS_URL = backends.redis

@@ -3,7 +3,7 @@
  * `--param` overrides applied) and `--filter` applied to scenarios and variants.
  */
 import { UsageError } from '../errors.ts'
-import type { Budget } from '../gate/budget.ts'
+import { appliesTo, type Budget } from '../gate/budget.ts'
 import type { LoadedScenario, NormalizedParam } from '../config/scenarios.ts'
 import type { ParamValue, Params } from '../config/types.ts'
 
@@ -43,6 +43,8 @@ function coerce(raw: string, param: NormalizedParam, key: string, scenario: stri
   if (param.choices && !param.choices.includes(value)) {
     throw new UsageError(`--param ${key}=${raw}: scenario "${scenario}" accepts ${param.choices.join(' | ')} for ${key}`)
   }
+  const problem = param.check?.(value)
+  if (problem) throw new UsageError(`--param ${key}=${raw}: scenario "${scenario}" ${problem} for ${key}`)
   return value
 }
 
@@ -102,7 +104,8 @@ export function buildCases(
         // The baseline always runs: every other variant is judged against it.
         variants = ordered.filter((v) => v === loaded.scenario.baseline || picked.includes(v))
       }
-      const configBudgets = (options.configBudgets ?? []).filter((b) => b.target === '*' || loaded.variants.includes(b.target))
+      // A config budget applies where its variant exists and the scenario's kind measures its metric.
+      const configBudgets = (options.configBudgets ?? []).filter((b) => (b.target === '*' || loaded.variants.includes(b.target)) && appliesTo(b, loaded.kind))
       cases.push({ id, loaded, params, variants, configBudgets })
     }
   }

@@ -77,6 +77,11 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
     case 'trace':
       phase = 'traced pass'
       return { type: 'trace', breakdown: await measurer!.trace(message.budgetMs, message.maxOps) }
+    case 'profile': {
+      phase = 'profile'
+      const { profileLoop } = await import('../profile/inspector.ts')
+      return { type: 'profile', ...(await profileLoop(measurer!, message)) }
+    }
     case 'counters':
       phase = 'counters'
       return { type: 'counters', counters: scenario!.counters ? sanitizeCounters(await scenario!.counters(state)) : null }
@@ -91,6 +96,9 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
         process: { peakRssBytes: usage.maxRSS * 1024, heapUsedBytes: memory.heapUsed, gc: measurer ? { ...measurer.gc } : { count: 0, totalMs: 0 } },
       }
     }
+    case 'start':
+    case 'snapshot':
+      throw new Error(`bug: the load message "${message.type}" reached a micro variant's process`)
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Params } from '../config/types.ts'
 import type { Breakdown, MemoryStats, ProcessStats } from '../result/schema.ts'
+import type { LoadChildMessage, LoadParentMessage } from './load-protocol.ts'
 
 export type ParentMessage =
   | { type: 'load'; file: string; index: number; scenario: string; variant: string }
@@ -13,7 +14,14 @@ export type ParentMessage =
   | { type: 'memory'; budgetMs: number }
   | { type: 'trace'; budgetMs: number; maxOps: number }
   | { type: 'counters' }
+  /**
+   * Profiling, never during timed rounds: warm up, then run the variant's loop for `durationMs` under the
+   * inspector's CPU profiler and write the `.cpuprofile` to `file` (written by the child: profiles are
+   * megabytes, too big to send back).
+   */
+  | { type: 'profile'; durationMs: number; file: string; samplingIntervalUs: number }
   | { type: 'finish' }
+  | LoadParentMessage
 
 export interface Calibration {
   /** Operations per timed sample. */
@@ -43,5 +51,7 @@ export type ChildMessage =
   | { type: 'memory'; memory: MemoryStats | null; note?: string }
   | { type: 'trace'; breakdown: Breakdown | null }
   | { type: 'counters'; counters: Record<string, number> | null }
+  | { type: 'profile'; ops: number; durationMs: number }
   | { type: 'finished'; process: ProcessStats }
   | { type: 'error'; phase: string; message: string; stack?: string; exitCode?: number }
+  | LoadChildMessage

@@ -1,4 +1,4 @@
-import type { ScenarioResult } from '../result/schema.ts'
+import type { LoadScenarioResult, ScenarioResult } from '../result/schema.ts'
 
 /** Settings the engine runs with, every default already applied. */
 export interface EngineSettings {
@@ -7,6 +7,8 @@ export interface EngineSettings {
   timeMs: number
   /** True when --time (or --quick) set timeMs, which then wins over a scenario's own `time`. */
   timeFromFlag: boolean
+  /** True when --time itself was given: in load scenarios it sets each cell's window. */
+  timeFlag?: boolean
   /** A fixed number of rounds (turns auto-sampling off). */
   rounds?: number
   quick: boolean
@@ -26,3 +28,5 @@ export type EngineEvent =
   | { type: 'round'; scenario: string; variant: string; round: number; rounds: number }
   | { type: 'variant-failed'; scenario: string; variant: string; state: string; message: string }
   | { type: 'scenario-done'; result: ScenarioResult }
+  /** The last level of a load scenario's sweep is done: every level's result, in sweep order. */
+  | { type: 'sweep-done'; scenario: string; results: LoadScenarioResult[] }

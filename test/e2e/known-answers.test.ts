@@ -14,7 +14,7 @@ async function runOnce(args: string[]): Promise<MicroScenarioResult> {
   const result = await runCli(['run', ...args, '--out', out])
   expect(result.code, result.stderr).toBe(0)
   const json = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8')) as RunResult
-  return json.scenarios[0]!
+  return json.scenarios[0] as MicroScenarioResult
 }
 
 describe('known answers', () => {
