@@ -1,0 +1,20 @@
+/** The per-round figures the gate compares: round times, and per-round ratios to the baseline variant. */
+import type { AnyVariantResult, HttpVariantResult, VariantResult } from '../result/schema.ts'
+
+/** Per-round times (ns): per op for micro, per request (1 / requests per second) for http. */
+export function roundTimes(variant: AnyVariantResult, kind: 'micro' | 'http'): Map<number, number> {
+  const times = new Map<number, number>()
+  if (kind === 'micro') for (const r of (variant as VariantResult).rounds) times.set(r.index, r.medianNs)
+  else for (const r of (variant as HttpVariantResult).rounds) if (r.requestsPerSec > 0) times.set(r.index, 1e9 / r.requestsPerSec)
+  return times
+}
+
+/** Per-round ratios of a variant to the baseline variant, paired by round index. */
+export function roundRatios(variant: ReadonlyMap<number, number>, baseline: ReadonlyMap<number, number>): number[] {
+  const ratios: number[] = []
+  for (const [index, time] of variant) {
+    const reference = baseline.get(index)
+    if (reference !== undefined && reference > 0 && time > 0) ratios.push(time / reference)
+  }
+  return ratios
+}

@@ -1,0 +1,172 @@
+/**
+ * The gate in the terminal: the comparison with a baseline (one table per scenario) and the gate's
+ * one-line conclusion. Pure: result in, text out; colour only when asked.
+ */
+import { gateFailed, gateFindings, type GateFindings } from '../gate/outcome.ts'
+import type { BaselineComparison, RegressionFigure, RegressionReading, RunResult, ScenarioRegression, Verdict } from '../result/schema.ts'
+import { table, type ConsoleOptions } from './console.ts'
+import { formatBytes, formatChange, formatCount, formatDate, formatDuration, formatPercent, formatRate, formatRatio } from './format.ts'
+
+const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const
+type Style = keyof typeof CODES
+
+function paint(options: ConsoleOptions, style: Style, text: string): string {
+  return options.color ? `\u001b[${CODES[style]}m${text}\u001b[${style === 'bold' || style === 'dim' ? 22 : 39}m` : text
+}
+
+const VERDICT_STYLE: Record<Verdict, Style> = { slower: 'red', faster: 'green', same: 'dim', inconclusive: 'yellow' }
+
+/** `[+1.0%, +9.6%]`: the interval of head ÷ base, as changes. */
+export function intervalText(reading: RegressionReading): string {
+  return `[${formatChange(reading.change.low)}, ${formatChange(reading.change.high)}]`
+}
+
+/** `+5.2% [+1.0%, +9.6%]`: head ÷ base as a change, with its interval. */
+export function changeText(reading: RegressionReading): string {
+  return `${formatChange(reading.change.estimate)} ${intervalText(reading)}`
+}
+
+/** A reading's two sides in its own unit: times for `time`, ratios for `ratio`. */
+export function sidesText(reading: RegressionReading, kind: 'time' | 'ratio'): { base: string; head: string } {
+  const show = kind === 'time' ? (x: number) => formatDuration(x) : (x: number) => formatRatio(x)
+  return { base: show(reading.base), head: show(reading.head) }
+}
+
+/** A load figure in its unit. */
+export function figureText(figure: RegressionFigure, value: number | undefined): string {
+  switch (figure.dimension) {
+    case 'time':
+      return formatDuration(value)
+    case 'bytes':
+      return formatBytes(value)
+    case 'rate':
+      return formatRate(value)
+    case 'count':
+      return formatCount(value)
+  }
+}
+
+/** Where the baseline came from, in one line. */
+export function baselineOrigin(b: BaselineComparison): string {
+  const git = b.base.git ? ` · git ${b.base.git.commit.slice(0, 10)}${b.base.git.dirty ? ' (dirty)' : ''}` : ''
+  return `${b.name} (run ${b.base.runId}, ${formatDate(b.base.startedAt)}${git})`
+}
+
+/** The noise floors of a scenario, or why there are none. */
+export function noiseText(s: ScenarioRegression): string {
+  if (!s.noiseFloor) return 'no noise floor (baseline not calibrated)'
+  const parts = [`time ${formatPercent(s.noiseFloor.time)}`]
+  if (s.noiseFloor.ratio !== undefined) parts.push(`ratio ${formatPercent(s.noiseFloor.ratio)}`)
+  return `noise floor ${parts.join(', ')}${s.baseRuns > 1 ? ` (base pools ${s.baseRuns} runs)` : ''}`
+}
+
+function scenarioLines(s: ScenarioRegression, options: ConsoleOptions): string[] {
+  const lines = [`${paint(options, 'bold', s.id)} ${paint(options, 'dim', `— ${noiseText(s)}`)}`]
+  for (const note of s.notes) lines.push(paint(options, 'yellow', `  ⚠ ${note}`))
+  const rows: string[][] = [['variant', 'base', 'head', 'time', `ratio to ${s.baselineVariant}`, 'verdict'].map((h) => paint(options, 'dim', h))]
+  const notes: string[] = []
+  for (const v of s.variants) {
+    const label = v.variant === s.baselineVariant ? `${v.variant} ${paint(options, 'dim', '(baseline)')}` : v.variant
+    if (v.state === 'not-compared') {
+      if (v.time) {
+        const sides = sidesText(v.time, 'time')
+        rows.push([label, sides.base, sides.head, paint(options, 'dim', changeText(v.time)), '', paint(options, 'dim', 'not judged')])
+      } else rows.push([label, '', '', '', '', paint(options, 'dim', 'not compared')])
+      notes.push(`  ${v.variant}: ${v.reason}`)
+      for (const figure of v.figures ?? []) {
+        const change = figure.base && figure.head !== undefined ? ` (${formatChange(figure.head / figure.base)})` : ''
+        notes.push(`    ${figure.metric}: ${figureText(figure, figure.base)} → ${figureText(figure, figure.head)}${change}`)
+      }
+      continue
+    }
+    const sides = sidesText(v.time, 'time')
+    const decided = (reading: 'time' | 'ratio', text: string) => (v.decidedBy === reading ? text : paint(options, 'dim', text))
+    rows.push([
+      label,
+      sides.base,
+      sides.head,
+      decided('time', changeText(v.time)),
+      v.ratio ? decided('ratio', changeText(v.ratio)) : '',
+      paint(options, VERDICT_STYLE[v.verdict], v.verdict),
+    ])
+    if (v.note) notes.push(`  ${v.variant}: ${v.note}`)
+  }
+  lines.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'l']), ...notes)
+  return lines
+}
+
+/** The comparison with the baseline: origin, loud warnings, one table per scenario. */
+export function renderBaselineComparison(result: RunResult, options: ConsoleOptions): string {
+  const b = result.baseline
+  if (!b) return ''
+  const lines = [paint(options, 'bold', `Compared with baseline ${baselineOrigin(b)}`)]
+  for (const warning of b.warnings) lines.push(paint(options, 'yellow', `⚠ ${warning}`))
+  lines.push(
+    paint(
+      options,
+      'dim',
+      `head ÷ base, ${formatPercent(1 - b.alpha)} intervals${b.calibrated ? ' widened by each scenario\'s noise floor' : ''}; minimum effect ${formatPercent(b.minEffect)}${b.calibrated ? ', raised to the noise floor' : ''}. A variant is judged on its ratio to the scenario's baseline variant (machine drift cancels); the baseline variant on its time${gateFindings(result).failOn.includes('time') ? '' : ', which fails the gate only with --fail-on time'}.`,
+    ),
+  )
+  for (const s of b.scenarios) lines.push('', ...scenarioLines(s, options))
+  if (b.onlyInRun.length) lines.push('', paint(options, 'dim', `not in the baseline (new): ${b.onlyInRun.join(', ')}`))
+  if (b.onlyInBaseline.length) lines.push(paint(options, 'dim', `in the baseline, not in this run: ${b.onlyInBaseline.join(', ')}`))
+  return lines.join('\n')
+}
+
+/** The gate's conclusion in one line, e.g. `gate: failed — 1 regression (noise-floor/b +5.2%), 1 budget failed`. */
+export function gateLine(findings: GateFindings, options: ConsoleOptions, hasBaseline: boolean): string {
+  const parts: string[] = []
+  if (findings.regressions.length) {
+    const names = findings.regressions.map((r) => `${r.scenario}/${r.variant.variant} ${formatChange(decidingChange(r.variant))}`)
+    parts.push(`${plural(findings.regressions.length, 'regression')} (${names.join(', ')})`)
+  }
+  if (findings.budgets.failed.length) parts.push(`${plural(findings.budgets.failed.length, 'budget')} failed`)
+  if (findings.slowerTimes.length) {
+    const names = findings.slowerTimes.map((r) => `${r.scenario}/${r.variant.variant} ${formatChange(r.variant.time.change.estimate)}`)
+    parts.push(`slower time, not gating without --fail-on time: ${names.join(', ')}`)
+  }
+  if (findings.inconclusive.length) parts.push(`${findings.inconclusive.length} inconclusive`)
+  if (findings.budgets.unmeasured.length) parts.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
+  if (findings.failedVariants.length) parts.push(`${plural(findings.failedVariants.length, 'variant')} could not be measured`)
+  if (hasBaseline) parts.push(`${findings.same} same, ${findings.improvements.length} faster${findings.notCompared ? `, ${findings.notCompared} not compared` : ''}`)
+  if (findings.budgets.passed) parts.push(`${plural(findings.budgets.passed, 'budget')} passed`)
+  const strict = findings.failOn.length ? ` (--fail-on ${findings.failOn.join(',')})` : ''
+  // The same order as the exit code: could not complete (3) before failed (1).
+  if (findings.failedVariants.length || findings.unfinished) return `${paint(options, 'red', 'gate: incomplete')} — ${parts.join(' · ')}`
+  if (gateFailed(findings)) return `${paint(options, 'red', 'gate: failed')}${strict} — ${parts.join(' · ')}`
+  const warn = findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.slowerTimes.length > 0
+  return `${paint(options, warn ? 'yellow' : 'green', warn ? 'gate: passed with warnings' : 'gate: passed')}${parts.length ? ` — ${parts.join(' · ')}` : ''}`
+}
+
+/** The change of the reading that decided a variant's verdict. */
+export function decidingChange(v: { decidedBy: 'time' | 'ratio'; time: RegressionReading; ratio?: RegressionReading }): number {
+  return (v.decidedBy === 'ratio' ? v.ratio! : v.time).change.estimate
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** Every budget of the run with its measured value (perfkit compare, which prints no scenario tables). */
+export function renderBudgets(result: RunResult, options: ConsoleOptions): string {
+  const lines: string[] = []
+  for (const s of result.scenarios) {
+    for (const b of s.budgets) {
+      const mark = b.state === 'pass' ? paint(options, 'green', '✓') : b.state === 'fail' ? paint(options, 'red', '✗') : paint(options, 'yellow', '?')
+      const target = b.expression.trimStart().startsWith('*') ? ` (${b.variant})` : ''
+      lines.push(`  ${mark} ${s.id}: budget ${b.expression}${target}: ${b.measuredText}${b.message ? ` — ${b.message}` : ''}`)
+    }
+  }
+  return lines.length ? [paint(options, 'bold', 'Budgets (as measured in the run)'), ...lines].join('\n') : ''
+}
+
+/**
+ * The gate section a command prints: the baseline comparison (if any), the budgets when asked
+ * (`perfkit run` already shows them under each scenario) and the conclusion.
+ */
+export function renderGate(result: RunResult, options: ConsoleOptions & { budgets?: boolean }): string {
+  const parts = [renderBaselineComparison(result, options), options.budgets ? renderBudgets(result, options) : '']
+  parts.push(gateLine(gateFindings(result), options, result.baseline !== undefined))
+  return parts.filter(Boolean).join('\n\n')
+}
