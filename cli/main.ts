@@ -18,6 +18,8 @@ Exit codes:
   130  interrupted (Ctrl-C); everything measured so far is written`
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
+const FAIL_ON_HELP =
+  'also fail on: time (a variant judged on its time alone got slower), inconclusive (a verdict or budget could not be decided); repeatable or comma-separated'
 const verbose = process.argv.includes('--verbose')
 
 function buildProgram(): Command {
@@ -43,6 +45,12 @@ function buildProgram(): Command {
     .option('--seed <n>', 'seed of the round order and the bootstrap, to reproduce a run')
     .option('--timeout <duration>', 'how long a round, setup or teardown may take before the variant is killed (default 60s)')
     .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('-b, --baseline <name|file>', 'compare with a saved baseline (reports/baselines/<name>.json) or a result file; a regression exits 1')
+    .option('--fail-on <what>', FAIL_ON_HELP, collect, [])
+    .option('--markdown <file>', 'also write a Markdown summary (fits a PR comment), or - for stdout; appended to $GITHUB_STEP_SUMMARY when set')
+    .option('--junit <file>', 'also write JUnit XML: a test case per budget and per variant compared with the baseline')
+    .option('--profile', 'after measuring, profile each variant: flame graphs, .cpuprofile and differential flame graphs vs the baseline')
+    .option('--profile-tool <name>', 'profiler for --profile: cpuprofile (default), 0x or clinic-doctor (repeatable, or comma-separated; implies --profile)', collect, [])
     .option('--verbose', 'stack traces and more detail on errors')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (patterns: string[], options) => {
@@ -63,15 +71,84 @@ function buildProgram(): Command {
     })
 
   program
+    .command('profile')
+    .description('profile a scenario\'s variants: flame graphs, the raw .cpuprofile, and a differential flame graph of each variant against the baseline')
+    .argument('<scenario>', 'the scenario\'s name (perfkit list shows them)')
+    .argument('[patterns...]', 'scenario files, folders or globs to look in (default: the config\'s scenarios, else scenarios/**/*.bench.ts)')
+    .option('--variant <name>', 'only this variant, and the baseline (repeatable)', collect, [])
+    .option('--tool <name>', 'cpuprofile (inspector, the default), 0x or clinic-doctor (repeatable, or comma-separated)', collect, [])
+    .option('-d, --duration <duration>', 'how long each variant\'s loop runs under the profiler (default 3s)')
+    .option('-p, --param <key=value>', 'override a scenario parameter (repeatable)', collect, [])
+    .option('-o, --out <dir>', 'folder to write into (profiles/ goes under it; default reports/<timestamp>-profile)')
+    .option('--timeout <duration>', 'how long loading, setup or teardown may take (default 60s)')
+    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (scenario: string, patterns: string[], options) => {
+      const { profileCommand } = await import('./commands/profile.ts')
+      process.exitCode = await profileCommand(scenario, patterns, options)
+    })
+
+  program
     .command('report')
     .description('rebuild a run\'s report from its result.json (HTML by default, beside the result)')
     .argument('<result>', 'a result.json written by perfkit run')
-    .option('--format <name>', 'html, json or console', 'html')
+    .option('--format <name>', 'html, json, console, markdown or junit', 'html')
     .option('-o, --out <file>', 'where to write it (- for stdout); default beside the result')
     .option('--verbose', 'stack traces and more detail on errors')
     .action(async (file: string, options) => {
       const { reportCommand } = await import('./commands/report.ts')
       process.exitCode = await reportCommand(file, options)
+    })
+
+  program
+    .command('compare')
+    .description('compare two results: per variant, head ÷ base with a verdict; a regression exits 1')
+    .argument('<base>', 'the base: a result.json, a run folder, or a baseline name (reports/baselines/<name>.json)')
+    .argument('<head>', 'the head: a result.json or a run folder')
+    .option('--fail-on <what>', FAIL_ON_HELP, collect, [])
+    .option('--json <file>', 'write the head result with the comparison to this file, or - for stdout')
+    .option('--markdown <file>', 'write a Markdown summary (fits a PR comment), or - for stdout; appended to $GITHUB_STEP_SUMMARY when set')
+    .option('--junit <file>', 'write JUnit XML: a test case per budget and per compared variant')
+    .option('-c, --config <file>', 'config file (for where baselines live; default perfkit.config.ts)')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (base: string, head: string, options) => {
+      const { compareCommand } = await import('./commands/compare.ts')
+      process.exitCode = await compareCommand(base, head, options)
+    })
+
+  const baseline = program.command('baseline').description('saved runs to compare later runs with (reports/baselines/)')
+  baseline
+    .command('save')
+    .description('save a run as a baseline (a calibration already in the baseline is kept)')
+    .argument('[name]', 'the baseline\'s name', 'main')
+    .option('--from <result>', 'the run to save: a result.json or run folder (default: the latest run, reports/latest)')
+    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .action(async (name: string, options) => {
+      const { baselineSaveCommand } = await import('./commands/baseline.ts')
+      process.exitCode = await baselineSaveCommand(name, options)
+    })
+
+  program
+    .command('calibrate')
+    .description('run the scenarios several times (A/A) and save a baseline with each scenario\'s noise floor')
+    .argument('[patterns...]', 'scenario files, folders or globs (default: the config\'s scenarios)')
+    .option('-n, --name <name>', 'the baseline to write', 'main')
+    .option('--runs <n>', 'A/A runs; a new run of identical code lands outside the noise floor with probability at most 1/(runs + 1)', '10')
+    .option('-f, --filter <regex>', 'only scenarios or variants matching this')
+    .option('-p, --param <key=value>', 'override a scenario parameter (repeatable)', collect, [])
+    .option('-t, --time <duration>', 'time budget per scenario case (use the one the gate runs with)')
+    .option('-r, --rounds <n>', 'a fixed number of rounds per variant')
+    .option('-q, --quick', 'the smallest honest runs (smoke tests)')
+    .option('--timeout <duration>', 'how long a round, setup or teardown may take')
+    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (patterns: string[], options) => {
+      const { calibrateCommand } = await import('./commands/calibrate.ts')
+      process.exitCode = await calibrateCommand(patterns, options)
     })
 
   return program

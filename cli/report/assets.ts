@@ -45,13 +45,25 @@ function readScript(path: string): string {
   return scriptForInline(withoutSourceMap(readFileSync(path, 'utf8')))
 }
 
+const scripts = new Map<string, string>()
+
+/** One of perfkit's own browser scripts (e.g. `cli/profile/assets/flamegraph.js`), ready to inline; cached. */
+export function perfkitScript(relativePath: string): string {
+  let source = scripts.get(relativePath)
+  if (source === undefined) {
+    source = readScript(join(packageRoot(), ...relativePath.split('/')))
+    scripts.set(relativePath, source)
+  }
+  return source
+}
+
 let cached: ReportAssets | undefined
 
 export function reportAssets(): ReportAssets {
   cached ??= {
     chartJs: readScript(besideEntry('chart.js', 'chart.umd.min.js')),
     boxPlot: readScript(besideEntry('@sgratzl/chartjs-chart-boxplot', 'index.umd.min.js')),
-    client: readScript(join(packageRoot(), 'cli', 'report', 'assets', 'report.js')),
+    client: perfkitScript('cli/report/assets/report.js'),
   }
   return cached
 }

@@ -2,8 +2,23 @@
  * The terminal reporter: a header with the environment, one table per scenario, a summary line.
  * Pure functions returning strings; colour only when asked (the CLI decides from TTY/NO_COLOR).
  */
-import type { Comparison, Environment, RunResult, ScenarioResult, VariantResult, Verdict } from '../result/schema.ts'
-import { formatBytes, formatCount, formatDuration, formatPercent, formatRatio } from './format.ts'
+import type {
+  AnyVariantResult,
+  Breakdown,
+  ClaimResult,
+  Comparison,
+  Environment,
+  HttpScenarioResult,
+  LoadScenarioResult,
+  LoadVariantResult,
+  MicroScenarioResult,
+  RunResult,
+  ScenarioResult,
+  Verdict,
+} from '../result/schema.ts'
+import { failedVariants } from '../result/outcome.ts'
+import { median } from '../stats/describe.ts'
+import { formatBytes, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio } from './format.ts'
 
 export interface ConsoleOptions {
   color: boolean
@@ -60,14 +75,20 @@ function ratioText(comparison: Comparison | undefined): string {
   return `${formatRatio(estimate)} [${low.toFixed(2)}–${high.toFixed(2)}]`
 }
 
-function stateText(variant: VariantResult, options: ConsoleOptions): string {
+function stateText(variant: AnyVariantResult, options: ConsoleOptions): string {
   switch (variant.state) {
     case 'completed':
       return ''
     case 'errored':
       return paint(options, 'red', `errored in ${variant.phase}: ${variant.error.message}`)
     case 'timeout':
-      return paint(options, 'red', `timed out in ${variant.phase} after ${formatDuration(variant.timeoutMs * 1e6)}`)
+      return 'level' in variant && (variant.phase === 'window' || variant.phase === 'warm-up')
+        ? paint(options, 'yellow', `still running ${formatDuration(variant.timeoutMs * 1e6)} after its window should have ended (in ${variant.phase})`)
+        : paint(options, 'red', `timed out in ${variant.phase} after ${formatDuration(variant.timeoutMs * 1e6)}`)
+    case 'oom':
+      return paint(options, 'yellow', `out of memory after ${formatDuration(variant.afterMs * 1e6)}${variant.maxMemoryMB ? ` (ceiling ${variant.maxMemoryMB} MB)` : ''}`)
+    case 'skipped':
+      return paint(options, 'dim', `skipped: ${variant.reason}`)
     case 'interrupted':
       return paint(options, 'yellow', 'interrupted')
   }
@@ -85,39 +106,7 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
   lines.push(`${paint(options, 'bold', scenario.name)}${paramsText(scenario)}${title}${source}`)
   if (scenario.state === 'interrupted') lines.push(paint(options, 'yellow', '  interrupted: the figures below are what was measured before Ctrl-C'))
   if (scenario.error) lines.push(paint(options, 'red', `  ${scenario.error.message}`))
-  const header = ['variant', 'time/op', 'p99', 'ops/s', 'vs baseline', 'verdict', 'bytes/op', 'rounds']
-  const rows: string[][] = [header.map((h) => paint(options, 'dim', h))]
-  const notes: string[] = []
-  for (const variant of scenario.variants) {
-    const comparison = scenario.comparisons.find((c) => c.variant === variant.name)
-    const stats = variant.state === 'completed' ? variant.stats : undefined
-    const memory = variant.state === 'completed' ? variant.memory : undefined
-    const problem = stateText(variant, options)
-    if (problem) notes.push(`  ${variant.name}: ${problem}`)
-    rows.push([
-      variant.isBaseline ? `${variant.name} ${paint(options, 'dim', '(baseline)')}` : variant.name,
-      stats ? formatDuration(stats.medianNs) : variant.state,
-      stats ? formatDuration(stats.p99Ns) : '',
-      stats ? formatCount(stats.opsPerSec) : '',
-      variant.isBaseline ? paint(options, 'dim', '1.00×') : ratioText(comparison),
-      variant.isBaseline ? '' : verdictText(comparison, options),
-      memory ? formatBytes(memory.bytesPerOp) : '',
-      String(variant.rounds.length),
-    ])
-  }
-  lines.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r']))
-  lines.push(...notes)
-  for (const variant of scenario.variants) {
-    if (variant.state === 'completed' && variant.breakdown) {
-      const b = variant.breakdown
-      const parts = b.phases.map((p) => `${p.name} ${formatPercent(p.share)}`)
-      parts.push(`rest ${formatPercent(b.restShare)}`)
-      lines.push(`  ${paint(options, 'cyan', `${variant.name} breakdown`)} (traced ${formatDuration(b.totalMeanNs)}/op): ${parts.join(' · ')}`)
-    }
-    if (variant.counters && Object.keys(variant.counters).length > 0) {
-      lines.push(`  ${variant.name} counters: ${Object.entries(variant.counters).map(([k, v]) => `${k}=${formatCount(v)}`).join(' ')}`)
-    }
-  }
+  lines.push(...kindLines(scenario, options))
   for (const budget of scenario.budgets) {
     const mark = budget.state === 'pass' ? paint(options, 'green', '✓') : budget.state === 'fail' ? paint(options, 'red', '✗') : paint(options, 'yellow', '?')
     const target = budget.expression.startsWith('*') ? ` (${budget.variant})` : ''
@@ -132,14 +121,312 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
   return lines.join('\n')
 }
 
+/** The table (and notes) of the scenario's kind. */
+function kindLines(scenario: ScenarioResult, options: ConsoleOptions): string[] {
+  switch (scenario.kind) {
+    case 'micro':
+      return microLines(scenario, options)
+    case 'load':
+      return loadLines(scenario, options)
+    case 'http':
+      return httpLines(scenario, options)
+  }
+}
+
+function microLines(scenario: MicroScenarioResult, options: ConsoleOptions): string[] {
+  const lines: string[] = []
+  const header = ['variant', 'time/op', 'p99', 'ops/s', 'vs baseline', 'verdict', 'bytes/op', 'rounds']
+  const rows: string[][] = [header.map((h) => paint(options, 'dim', h))]
+  const notes: string[] = []
+  for (const variant of scenario.variants) {
+    const comparison = scenario.comparisons.find((c) => c.variant === variant.name)
+    const stats = variant.state === 'completed' ? variant.stats : undefined
+    const memory = variant.state === 'completed' ? variant.memory : undefined
+    const problem = stateText(variant, options)
+    if (problem) notes.push(`  ${variant.name}: ${problem}`)
+    rows.push([
+      variantLabel(variant, options),
+      stats ? formatDuration(stats.medianNs) : variant.state,
+      stats ? formatDuration(stats.p99Ns) : '',
+      stats ? formatCount(stats.opsPerSec) : '',
+      variant.isBaseline ? paint(options, 'dim', '1.00×') : ratioText(comparison),
+      variant.isBaseline ? '' : verdictText(comparison, options),
+      memory ? formatBytes(memory.bytesPerOp) : '',
+      String(variant.rounds.length),
+    ])
+  }
+  lines.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r']))
+  lines.push(...notes)
+  for (const variant of scenario.variants) {
+    if (variant.state === 'completed' && variant.breakdown) lines.push(breakdownLine(variant.name, variant.breakdown, options))
+    lines.push(...countersLines(variant))
+  }
+  return lines
+}
+
+/** What a load cell's state says in a table: empty when it completed. */
+function cellStatus(variant: LoadVariantResult): string {
+  switch (variant.state) {
+    case 'completed': {
+      const f = variant.figures
+      // Offered but nothing came back within the window: the system is stuck, whatever its memory says.
+      if (f.completed === 0 && f.emitted > 0) return f.dropped === f.emitted ? 'dropped all' : 'none handled'
+      return f.dropped > 0 ? `drops ${formatPercent(f.dropped / Math.max(1, f.emitted))}` : 'ok'
+    }
+    case 'oom':
+      return `oom after ${formatMs(variant.afterMs)}`
+    case 'timeout':
+      return 'timeout'
+    case 'errored':
+      return 'errored'
+    case 'skipped':
+      return 'skipped'
+    case 'interrupted':
+      return 'interrupted'
+  }
+}
+
+function statusStyle(variant: LoadVariantResult): Style | undefined {
+  switch (variant.state) {
+    case 'completed':
+      return variant.figures.dropped > 0 || variant.figures.completed === 0 ? 'yellow' : undefined
+    case 'oom':
+    case 'timeout':
+    case 'interrupted':
+      return 'yellow'
+    case 'errored':
+      return 'red'
+    case 'skipped':
+      return 'dim'
+  }
+}
+
+/** A load case: one row per variant at this level (the level × variant table is printed per sweep). */
+function loadLines(scenario: LoadScenarioResult, options: ConsoleOptions): string[] {
+  const header = ['variant', 'events/s', 'offered/s', 'p50', 'p99', 'dropped', 'peak RSS', 'peak heap', 'loop p99', 'GC', 'status']
+  const rows: string[][] = [header.map((h) => paint(options, 'dim', h))]
+  const notes: string[] = []
+  for (const variant of scenario.variants) {
+    const f = variant.figures
+    const problem = variant.state === 'completed' ? '' : stateText(variant, options)
+    if (problem) notes.push(`  ${variant.name}: ${problem}${f ? paint(options, 'dim', ' (figures: as far as it got)') : ''}`)
+    const style = statusStyle(variant)
+    rows.push([
+      variantLabel(variant, options),
+      f ? formatCount(f.completedPerSec) : '',
+      f ? formatCount(f.offeredPerSec) : '',
+      f ? formatDuration(f.latency.p50Ns) : '',
+      f ? formatDuration(f.latency.p99Ns) : '',
+      f ? formatCount(f.dropped) : '',
+      f ? formatBytes(f.peakRssBytes) : '',
+      f ? formatBytes(f.peakHeapBytes) : '',
+      f ? formatDuration(f.eventLoopDelay.p99Ns) : '',
+      f ? `${f.gc.count} · ${formatMs(f.gc.totalMs)}` : '',
+      style ? paint(options, style, cellStatus(variant)) : cellStatus(variant),
+    ])
+  }
+  const { settings, level } = scenario
+  const context = [
+    `${level.name} ${formatInteger(level.value)}`,
+    `window ${formatMs(settings.durationMs)} after ${formatMs(settings.warmupMs)} warm-up`,
+    settings.maxMemoryMB ? `ceiling ${settings.maxMemoryMB} MB` : 'no memory ceiling',
+  ]
+  return [
+    `  ${paint(options, 'dim', context.join(' · '))}`,
+    table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']),
+    ...notes,
+    ...scenario.variants.flatMap(countersLines),
+  ]
+}
+
+/** The variant a claim names (`'variant: metric'` of its check or metric), or undefined. */
+function claimVariant(claim: ClaimResult): string | undefined {
+  const text = claim.check ?? claim.metric
+  const colon = text?.indexOf(':') ?? -1
+  return text && colon > 0 ? text.slice(0, colon).trim() : undefined
+}
+
+/** The published figures of the claims that name this variant in this case, marked when judged. */
+function claimedText(scenario: LoadScenarioResult, variant: string, options: ConsoleOptions): string {
+  const parts: string[] = []
+  for (const claim of scenario.claims) {
+    if (claimVariant(claim) !== variant || !claim.published) continue
+    const mark = claim.holds === true ? paint(options, 'green', ' ✓') : claim.holds === false ? paint(options, 'red', ' ✗') : ''
+    parts.push(`${claim.published}${mark}`)
+  }
+  return parts.join(' · ')
+}
+
+/**
+ * The level × variant table of a whole sweep (every level of one load scenario, in the seed's
+ * shape: events/s, memory, status), with the source's published figures beside the measured ones,
+ * and where each variant fell over.
+ */
+export function renderSweep(results: readonly LoadScenarioResult[], options: ConsoleOptions): string {
+  if (results.length === 0) return ''
+  const cases = [...results].sort((a, b) => a.level.value - b.level.value)
+  const first = cases[0]!
+  const source = first.source ? paint(options, 'dim', ` (${first.source})`) : ''
+  const lines = [`${paint(options, 'bold', first.name)} — ${first.level.name} × variant${source}`]
+  const claimed = first.source ? `${first.source} claimed` : 'claimed'
+  const header = [first.level.name, 'variant', 'events/s', 'offered/s', 'p99', 'loop p99', 'peak RSS', 'dropped', 'status', claimed]
+  const rows: string[][] = [header.map((h) => paint(options, 'dim', h))]
+  for (const scenario of cases) {
+    scenario.variants.forEach((variant, i) => {
+      const f = variant.figures
+      const style = statusStyle(variant)
+      rows.push([
+        i === 0 ? formatInteger(scenario.level.value) : '',
+        variantLabel(variant, options),
+        f ? formatCount(f.completedPerSec) : '',
+        f ? formatCount(f.offeredPerSec) : '',
+        f ? formatDuration(f.latency.p99Ns) : '',
+        f ? formatDuration(f.eventLoopDelay.p99Ns) : '',
+        f ? formatBytes(f.peakRssBytes) : '',
+        f ? formatCount(f.dropped) : '',
+        style ? paint(options, style, cellStatus(variant)) : cellStatus(variant),
+        claimedText(scenario, variant.name, options),
+      ])
+    })
+  }
+  lines.push(table(rows, ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l', 'l']))
+  lines.push(...sweepFindings(cases, options))
+  return lines.join('\n')
+}
+
+/** Per variant: its throughput from the lowest to the highest level it completed, and where it fell over. */
+function sweepFindings(cases: readonly LoadScenarioResult[], options: ConsoleOptions): string[] {
+  const names = [...new Set(cases.flatMap((s) => s.variants.map((v) => v.name)))]
+  const lines: string[] = []
+  for (const name of names) {
+    const cells = cases.map((s) => ({ level: s.level, cell: s.variants.find((v) => v.name === name) })).filter((x) => x.cell !== undefined)
+    const skipped = cells.find((x) => x.cell!.state === 'skipped')
+    if (skipped && cells.every((x) => x.cell!.state === 'skipped')) {
+      lines.push(`  ${name}: ${paint(options, 'dim', `skipped — ${(skipped.cell as { reason: string }).reason}`)}`)
+      continue
+    }
+    const completed = cells.filter((x) => x.cell!.state === 'completed')
+    const parts: string[] = []
+    if (completed.length > 0) {
+      const low = completed[0]!
+      const high = completed[completed.length - 1]!
+      const rate = (x: (typeof completed)[number]) => x.cell!.figures!.completedPerSec
+      parts.push(
+        low === high
+          ? `${formatRate(rate(low))} at ${formatInteger(low.level.value)}`
+          : `${formatRate(rate(low))} at ${formatInteger(low.level.value)} → ${formatRate(rate(high))} at ${formatInteger(high.level.value)} (${formatRatio(rate(high) / Math.max(rate(low), 1e-9))})`,
+      )
+    }
+    const broke = cells.find((x) => x.cell!.state === 'oom' || x.cell!.state === 'timeout' || x.cell!.state === 'errored')
+    if (broke) {
+      const cell = broke.cell!
+      const why = cell.state === 'oom' ? `out of memory${cell.maxMemoryMB ? ` (ceiling ${cell.maxMemoryMB} MB)` : ''}` : cell.state
+      parts.push(paint(options, cell.state === 'errored' ? 'red' : 'yellow', `falls over at ${formatInteger(broke.level.value)}: ${why}`))
+    } else if (completed.length === cells.length) parts.push('held at every level')
+    lines.push(`  ${name}: ${parts.join('; ')}`)
+  }
+  return lines
+}
+
+/**
+ * An http case: requests/s, latency in whole microseconds (perfkit records each request's latency;
+ * autocannon's own is whole milliseconds), the throughput ratio to the baseline with its interval,
+ * the server's CPU time per request, the CPU share of the server and of the load generator (a
+ * generator near 100 % means it, not the server, set the pace), then the per-request breakdown
+ * with the variants side by side.
+ */
+function httpLines(scenario: HttpScenarioResult, options: ConsoleOptions): string[] {
+  const header = ['variant', 'req/s', 'p50 µs', 'p99 µs', 'throughput vs baseline', 'verdict', 'errors', 'server RSS', 'CPU/req', 'CPU server', 'CPU load gen', 'rounds']
+  const rows: string[][] = [header.map((h) => paint(options, 'dim', h))]
+  const notes: string[] = []
+  for (const variant of scenario.variants) {
+    const comparison = scenario.comparisons.find((c) => c.variant === variant.name)
+    // A variant that failed keeps the figures of the rounds before it failed.
+    const stats = variant.stats
+    const problem = stateText(variant, options)
+    if (problem) notes.push(`  ${variant.name}: ${problem}${stats ? ` (figures from the ${stats.rounds} rounds before)` : ''}`)
+    const cpu = (pick: (r: HttpScenarioResult['variants'][number]['rounds'][number]) => number | undefined) => {
+      const values = variant.rounds.map(pick).filter((v): v is number => v !== undefined)
+      return values.length ? formatPercent(median(values)) : ''
+    }
+    rows.push([
+      variantLabel(variant, options),
+      stats ? formatCount(stats.requestsPerSec) : variant.state,
+      stats ? formatInteger(stats.latency.p50Ns / 1000) : '',
+      stats ? formatInteger(stats.latency.p99Ns / 1000) : '',
+      variant.isBaseline ? paint(options, 'dim', '1.00×') : throughputText(comparison),
+      variant.isBaseline ? '' : verdictText(comparison, options),
+      stats ? formatCount(stats.errors + stats.timeouts + stats.non2xx) : '',
+      variant.process ? formatBytes(variant.process.peakRssBytes) : '',
+      stats?.serverCpuPerRequestNs !== undefined ? formatDuration(stats.serverCpuPerRequestNs) : '',
+      cpu((r) => r.serverCpu),
+      cpu((r) => r.generatorCpu),
+      String(variant.rounds.length),
+    ])
+  }
+  const s = scenario.settings
+  const lines = [
+    `  ${scenario.request.method} ${scenario.request.path} · ${scenario.level.name} ${formatCount(scenario.level.value)} · windows of ${formatMs(s.roundMs)} after ${formatMs(s.warmupMs)} of warm-up${s.workers ? ` · ${s.workers} load workers` : ''}`,
+    table(rows, ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r']),
+    ...notes,
+    ...httpBreakdownLines(scenario, options),
+  ]
+  for (const variant of scenario.variants) lines.push(...countersLines(variant))
+  return lines
+}
+
+/** The per-request breakdown of every variant that has one, phases as rows: mean µs per request and share. */
+function httpBreakdownLines(scenario: HttpScenarioResult, options: ConsoleOptions): string[] {
+  const traced = scenario.variants.flatMap((v) => (v.state === 'completed' && v.breakdown ? [{ name: v.name, breakdown: v.breakdown }] : []))
+  if (traced.length === 0) return []
+  const weight = new Map<string, number>()
+  for (const { breakdown } of traced) for (const p of breakdown.phases) weight.set(p.name, Math.max(weight.get(p.name) ?? 0, p.share))
+  const phases = [...weight.keys()].sort((a, b) => weight.get(b)! - weight.get(a)!)
+  const cell = (meanNs: number, share: number) => `${formatDuration(meanNs)} ${paint(options, 'dim', formatPercent(share).padStart(4))}`
+  const rows: string[][] = [['phase', ...traced.map((t) => t.name)].map((h) => paint(options, 'dim', h))]
+  for (const phase of phases) {
+    rows.push([phase, ...traced.map(({ breakdown }) => {
+      const p = breakdown.phases.find((x) => x.name === phase)
+      return p ? cell(p.meanNs, p.share) : ''
+    })])
+  }
+  rows.push([paint(options, 'dim', '(unattributed)'), ...traced.map(({ breakdown }) => cell(breakdown.restMeanNs, breakdown.restShare))])
+  rows.push([paint(options, 'bold', 'traced total'), ...traced.map(({ breakdown }) => `${formatDuration(breakdown.totalMeanNs)} ${paint(options, 'dim', `×${formatCount(breakdown.ops)}`)}`)])
+  const b = scenario.settings.breakdown
+  const how = b ? ` (traced pass: ${b.connections} connection${b.connections === 1 ? '' : 's'}, ${formatMs(b.durationMs)}; mean per request)` : ''
+  return [`  ${paint(options, 'cyan', 'per-request breakdown')}${how}`, table(rows, ['l', ...traced.map(() => 'r' as const)], '    ')]
+}
+
+function variantLabel(variant: AnyVariantResult, options: ConsoleOptions): string {
+  return variant.isBaseline ? `${variant.name} ${paint(options, 'dim', '(baseline)')}` : variant.name
+}
+
+/** Throughput ratio (1 / time ratio) with its interval, for http comparisons. */
+function throughputText(comparison: Comparison | undefined): string {
+  if (!comparison) return ''
+  const { estimate, low, high } = comparison.ratio
+  return `${formatRatio(1 / estimate)} [${(1 / high).toFixed(2)}–${(1 / low).toFixed(2)}]`
+}
+
+function breakdownLine(name: string, b: Breakdown, options: ConsoleOptions): string {
+  const parts = b.phases.map((p) => `${p.name} ${formatPercent(p.share)}`)
+  parts.push(`rest ${formatPercent(b.restShare)}`)
+  return `  ${paint(options, 'cyan', `${name} breakdown`)} (traced ${formatDuration(b.totalMeanNs)}/op): ${parts.join(' · ')}`
+}
+
+function countersLines(variant: AnyVariantResult): string[] {
+  if (!variant.counters || Object.keys(variant.counters).length === 0) return []
+  return [`  ${variant.name} counters: ${Object.entries(variant.counters).map(([k, v]) => `${k}=${formatCount(v)}`).join(' ')}`]
+}
+
 /** One line: how many scenarios, verdict counts, failed budgets, failed variants. */
 export function renderSummary(result: RunResult, options: ConsoleOptions): string {
   const verdicts: Record<Verdict, number> = { slower: 0, faster: 0, same: 0, inconclusive: 0 }
-  let failedVariants = 0
+  let failed = 0
   let failedBudgets = 0
   for (const s of result.scenarios) {
     s.comparisons.forEach((c) => verdicts[c.verdict]++)
-    failedVariants += s.variants.filter((v) => v.state === 'errored' || v.state === 'timeout').length
+    failed += failedVariants(s).length
     failedBudgets += s.budgets.filter((b) => b.state === 'fail').length
   }
   const parts = [
@@ -147,12 +434,21 @@ export function renderSummary(result: RunResult, options: ConsoleOptions): strin
     `${verdicts.faster} faster, ${verdicts.slower} slower, ${verdicts.same} same, ${verdicts.inconclusive} inconclusive`,
   ]
   if (failedBudgets) parts.push(paint(options, 'red', `${failedBudgets} budget${failedBudgets === 1 ? '' : 's'} failed`))
-  if (failedVariants) parts.push(paint(options, 'red', `${failedVariants} variant${failedVariants === 1 ? '' : 's'} failed`))
+  if (failed) parts.push(paint(options, 'red', `${failed} variant${failed === 1 ? '' : 's'} failed`))
   if (result.run.state === 'interrupted') parts.push(paint(options, 'yellow', 'interrupted'))
   return parts.join(' · ')
 }
 
 /** The whole run at once (used by `perfkit report --format console`). */
 export function renderConsole(result: RunResult, options: ConsoleOptions): string {
-  return [renderEnvironment(result.environment, options), ...result.scenarios.map((s) => renderScenario(s, options)), renderSummary(result, options)].join('\n\n') + '\n'
+  const sweeps = new Map<string, LoadScenarioResult[]>()
+  for (const s of result.scenarios) if (s.kind === 'load') sweeps.set(s.name, [...(sweeps.get(s.name) ?? []), s])
+  return (
+    [
+      renderEnvironment(result.environment, options),
+      ...result.scenarios.map((s) => renderScenario(s, options)),
+      ...[...sweeps.values()].map((cases) => renderSweep(cases, options)),
+      renderSummary(result, options),
+    ].join('\n\n') + '\n'
+  )
 }

@@ -10,14 +10,17 @@
  * and one case in `kindSections`, not rewriting the page.
  */
 import { createHash } from 'node:crypto'
-import type { MicroScenarioResult, RunResult, ScenarioResult } from '../result/schema.ts'
+import type { BudgetResult, ClaimResult, Comparison, HttpScenarioResult, LoadScenarioResult, MicroScenarioResult, RunResult, ScenarioResult } from '../result/schema.ts'
 import { reportAssets } from './assets.ts'
 import { jsonForScript } from './escape.ts'
 import { formatBytes, formatDate, formatDuration, formatMs, formatPercent } from './format.ts'
 import { scenarioHeader, stateBadge, verdictBadge } from './html/common.ts'
 import { ReportContext, type FlamegraphLink } from './html/context.ts'
 import { EMPTY, html, trusted, type SafeHtml } from './html/markup.ts'
+import { httpSections } from './html/http.ts'
+import { loadSections } from './html/load.ts'
 import { MICRO_SECTIONS } from './html/micro.ts'
+import { blocksOf, sweepState, sweepTitle, type Block, type Sweep } from './html/sweep.ts'
 import { REPORT_CSS } from './html/style.ts'
 
 export type { FlamegraphLink } from './html/context.ts'
@@ -31,7 +34,8 @@ export interface HtmlReportOptions {
 export function renderHtml(result: RunResult, options: HtmlReportOptions = {}): string {
   const ctx = new ReportContext(options.flamegraphs ?? [])
   const scenarios = result.scenarios ?? []
-  const body = html`<main>${runHeader(result)}${tableOfContents(scenarios)}${scenarios.length === 0 ? noScenarios(result) : scenarios.map((s, i) => scenarioBlock(s, i, ctx))}${footer(result)}</main>`
+  const blocks = blocksOf(scenarios)
+  const body = html`<main>${runHeader(result)}${tableOfContents(blocks)}${blocks.length === 0 ? noScenarios(result) : blocks.map((b, i) => blockArticle(b, i, ctx))}${footer(result)}</main>`
   return page(`perfkit report — ${result.run?.id ?? 'run'}`, body, { charts: ctx.charts })
 }
 
@@ -39,15 +43,32 @@ function scenarioAnchor(index: number): string {
   return `scenario-${index + 1}`
 }
 
-function scenarioBlock(s: ScenarioResult, index: number, ctx: ReportContext): SafeHtml {
-  return html`<article class="card scenario" id="${scenarioAnchor(index)}">${scenarioHeader(s, ctx)}${kindSections(s, ctx)}</article>`
+/** A scenario case, or a load/http sweep gathered from its cases, as one card. */
+function blockArticle(b: Block, index: number, ctx: ReportContext): SafeHtml {
+  const sections = b.type === 'scenario' ? [scenarioHeader(b.scenario, ctx), ...kindSections(b.scenario, ctx)] : sweepSections(b, ctx)
+  return html`<article class="card scenario" id="${scenarioAnchor(index)}">${sections}</article>`
 }
 
-/** The sections of the scenario's kind. A kind this perfkit does not know (a newer result) is named, not guessed at. */
+function sweepSections(b: Extract<Block, { type: 'sweep' }>, ctx: ReportContext): SafeHtml[] {
+  switch (b.sweep.kind) {
+    case 'load':
+      return loadSections(b.sweep as Sweep<LoadScenarioResult>, ctx)
+    case 'http':
+      return httpSections(b.sweep as Sweep<HttpScenarioResult>, ctx)
+  }
+}
+
+/**
+ * The sections of a case shown on its own. Load and http cases are drawn as sweeps (blocksOf), unless
+ * one lacks its level; a kind this perfkit does not know (a newer result) is named, not guessed at.
+ */
 function kindSections(s: ScenarioResult, ctx: ReportContext): SafeHtml[] {
   switch (s.kind) {
     case 'micro':
       return MICRO_SECTIONS.map((section) => section(s, ctx))
+    case 'load':
+    case 'http':
+      return [html`<p class="callout muted">This ${s.kind} result has no sweep level, so its curves cannot be drawn; the result JSON holds its figures.</p>`]
     default: {
       const kind: string = (s as { kind?: unknown }).kind === undefined ? 'unknown' : String((s as { kind?: unknown }).kind)
       return [html`<p class="callout muted">This report does not know how to show <code>${kind}</code> scenarios; the result JSON holds their figures.</p>`]
@@ -128,17 +149,51 @@ function counts<T extends string>(values: T[]): Array<[T, number]> {
   return [...map]
 }
 
-/** An overview of every scenario, linking to it; only when there is more than one. */
-function tableOfContents(scenarios: ScenarioResult[]): SafeHtml {
-  if (scenarios.length < 2) return EMPTY
-  const rows = scenarios.map((s, i) => {
+interface TocRow {
+  title: string
+  id: string
+  state: string
+  verdicts: SafeHtml[]
+  variants: number
+  failing: number
+  budgets: BudgetResult[]
+  claims: ClaimResult[]
+}
+
+function verdictCounts(comparisons: readonly Comparison[]): SafeHtml[] {
+  return counts(comparisons.map((c) => c.verdict)).map(([verdict, n]) => html`${verdictBadge(verdict)}<span class="small muted">${n > 1 ? `×${n}` : ''}</span> `)
+}
+
+function tocRow(b: Block): TocRow {
+  if (b.type === 'scenario') {
+    const s = b.scenario
     // Read through optional fields: a kind added later (or unknown to this version) may lack some.
     const { comparisons = [], variants = [], budgets = [], claims = [] } = s as Partial<MicroScenarioResult>
-    const verdicts = counts(comparisons.map((c) => c.verdict)).map(([verdict, n]) => html`${verdictBadge(verdict)}<span class="small muted">${n > 1 ? `×${n}` : ''}</span> `)
-    const failing = variants.filter((v) => v.state !== 'completed').length
-    const budgetsFailed = budgets.filter((b) => b.state === 'fail').length
-    const claimsBroken = claims.filter((c) => c.holds === false).length
-    return html`<tr><th scope="row"><a href="#${scenarioAnchor(i)}">${s.title || s.name}</a><div class="small muted"><code>${s.id}</code></div></th><td>${stateBadge(s.state)}</td><td>${verdicts.length ? verdicts : html`<span class="muted">—</span>`}</td><td class="num">${variants.length}${failing ? html` <span class="small fail-text">(${failing} failed)</span>` : ''}</td><td class="num">${budgets.length ? (budgetsFailed ? html`<span class="badge fail">✗ ${budgetsFailed} of ${budgets.length} failed</span>` : html`<span class="badge pass">✓ ${budgets.length} passed</span>`) : '—'}</td><td class="num">${claims.length ? (claimsBroken ? html`<span class="badge fail">✗ ${claimsBroken} of ${claims.length} broken</span>` : `${claims.length}`) : '—'}</td></tr>`
+    return { title: s.title || s.name, id: s.id, state: s.state, verdicts: verdictCounts(comparisons), variants: variants.length, failing: variants.filter((v) => v.state !== 'completed').length, budgets, claims }
+  }
+  const { sweep } = b
+  const cells: Array<{ name: string; state: string }> = sweep.cases.flatMap((c) => c.variants as Array<{ name: string; state: string }>)
+  const fellOver = counts(cells.filter((v) => v.state !== 'completed' && v.state !== 'skipped').map((v) => v.state)).map(([state, n]) => html`${stateBadge(state)}<span class="small muted">${n > 1 ? `×${n}` : ''}</span> `)
+  return {
+    title: sweepTitle(sweep),
+    id: `${sweep.name} · ${sweep.levelName} ${sweep.cases.map((c) => c.level.value).join(', ')}`,
+    state: sweepState(sweep),
+    verdicts: [...verdictCounts(sweep.cases.flatMap((c) => c.comparisons)), ...fellOver],
+    variants: sweep.variants.length,
+    failing: new Set(cells.filter((v) => v.state !== 'completed').map((v) => v.name)).size,
+    budgets: sweep.cases.flatMap((c) => c.budgets),
+    claims: sweep.cases.flatMap((c) => c.claims),
+  }
+}
+
+/** An overview of every scenario (a sweep counts once), linking to it; only when there is more than one. */
+function tableOfContents(blocks: Block[]): SafeHtml {
+  if (blocks.length < 2) return EMPTY
+  const rows = blocks.map((b, i) => {
+    const row = tocRow(b)
+    const budgetsFailed = row.budgets.filter((x) => x.state === 'fail').length
+    const claimsBroken = row.claims.filter((c) => c.holds === false).length
+    return html`<tr><th scope="row"><a href="#${scenarioAnchor(i)}">${row.title}</a><div class="small muted"><code>${row.id}</code></div></th><td>${stateBadge(row.state)}</td><td>${row.verdicts.length ? row.verdicts : html`<span class="muted">—</span>`}</td><td class="num">${row.variants}${row.failing ? html` <span class="small fail-text">(${row.failing} did not complete)</span>` : ''}</td><td class="num">${row.budgets.length ? (budgetsFailed ? html`<span class="badge fail">✗ ${budgetsFailed} of ${row.budgets.length} failed</span>` : html`<span class="badge pass">✓ ${row.budgets.length} passed</span>`) : '—'}</td><td class="num">${row.claims.length ? (claimsBroken ? html`<span class="badge fail">✗ ${claimsBroken} of ${row.claims.length} broken</span>` : `${row.claims.length}`) : '—'}</td></tr>`
   })
   return html`<nav class="card toc" aria-label="Scenarios"><h2>Scenarios</h2><div class="table-wrap"><table><thead><tr><th scope="col">Scenario</th><th scope="col">State</th><th scope="col">Verdicts vs baseline</th><th scope="col" class="num">Variants</th><th scope="col" class="num">Budgets</th><th scope="col" class="num">Claims</th></tr></thead><tbody>${rows}</tbody></table></div></nav>`
 }

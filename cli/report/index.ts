@@ -6,6 +6,8 @@ import type { RunResult } from '../result/schema.ts'
 import { serializeResult } from '../result/io.ts'
 import { renderConsole } from './console.ts'
 import { renderHtml } from './html.ts'
+import { renderJunit } from './junit.ts'
+import { renderMarkdown } from './markdown.ts'
 
 export interface Reporter {
   name: string
@@ -31,3 +33,5 @@ export function reporterNames(): string[] {
 registerReporter({ name: 'json', extension: 'json', render: serializeResult })
 registerReporter({ name: 'console', extension: 'txt', render: (result) => renderConsole(result, { color: false }) })
 registerReporter({ name: 'html', extension: 'html', render: (result) => renderHtml(result) })
+registerReporter({ name: 'markdown', extension: 'md', render: renderMarkdown })
+registerReporter({ name: 'junit', extension: 'xml', render: renderJunit })

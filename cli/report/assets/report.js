@@ -55,12 +55,37 @@
     canvas.replaceWith(note)
   }
 
+  /** `1`, `20`, `500`, `5,000`, `0.5`: at most three significant digits, no trailing zeros. */
+  function compactNumber(value) {
+    var rounded = Number(Number(value).toPrecision(3))
+    return Math.abs(rounded) >= 1000 ? rounded.toLocaleString('en-US') : String(rounded)
+  }
+
+  /**
+   * Logarithmic axes label only 1, 2 and 5 of each decade (Chart.js's default prints every tick with a
+   * fixed number of decimals, `5,000.0`); functions cannot travel in the JSON, so they are added here.
+   */
+  function labelLogAxes(options) {
+    var scales = options.scales || {}
+    Object.keys(scales).forEach(function (key) {
+      var scale = scales[key]
+      if (!scale || scale.type !== 'logarithmic') return
+      scale.ticks = scale.ticks || {}
+      scale.ticks.callback = function (value) {
+        if (!(value > 0)) return ''
+        var mantissa = Number((value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9))).toPrecision(3))
+        return mantissa === 1 || mantissa === 2 || mantissa === 5 ? compactNumber(value) : ''
+      }
+    })
+  }
+
   function draw(spec) {
     var canvas = document.getElementById(spec.id)
     if (!canvas) return
     var config = spec.config
     config.options = config.options || {}
     config.options.plugins = config.options.plugins || {}
+    labelLogAxes(config.options)
     if (spec.tooltips) {
       var tooltip = (config.options.plugins.tooltip = config.options.plugins.tooltip || {})
       tooltip.callbacks = {

@@ -2,10 +2,10 @@
  * Sections every scenario kind shows: its header, claims, budgets, warnings and flags, flame graphs;
  * and the badges they share. Kind-specific sections live beside this file (micro.ts, …).
  */
-import type { BudgetResult, ClaimResult, Flag, ScenarioResult, Verdict } from '../../result/schema.ts'
+import type { BudgetResult, ClaimResult, Flag, ProfileTool, ScenarioResult, Verdict } from '../../result/schema.ts'
 import { isSafeHref } from '../escape.ts'
 import { formatDate, formatMs } from '../format.ts'
-import type { FlamegraphLink, ReportContext } from './context.ts'
+import type { FlamegraphLink, ProfileFailure, ReportContext } from './context.ts'
 import { EMPTY, html, isEmpty, table, type Interpolation, type SafeHtml } from './markup.ts'
 
 /** A section of a scenario, or EMPTY when it has nothing to show. */
@@ -33,6 +33,7 @@ const STATE_LABELS: Record<string, string> = {
   completed: '✓ completed',
   errored: '✗ errored',
   timeout: '◔ timed out',
+  oom: '✗ out of memory',
   interrupted: '■ interrupted',
   skipped: '– skipped',
   running: '… running',
@@ -75,7 +76,7 @@ export function stack(text: string | undefined): SafeHtml {
   return text ? html`<details><summary>stack</summary><pre>${text}</pre></details>` : EMPTY
 }
 
-function claimHolds(holds: boolean | null): SafeHtml {
+export function claimHolds(holds: boolean | null): SafeHtml {
   if (holds === true) return html`<span class="badge pass">✓ holds</span>`
   if (holds === false) return html`<span class="badge fail">✗ does not hold</span>`
   return html`<span class="badge muted">— not judged</span>`
@@ -98,7 +99,7 @@ export const claimsSection: Section<ScenarioResult> = (s) => {
   return block('Claims', body, 'Figures published by the source, checked on this machine. A claim without a check is shown beside our figure, unjudged.')
 }
 
-function budgetState(state: BudgetResult['state']): SafeHtml {
+export function budgetState(state: BudgetResult['state']): SafeHtml {
   if (state === 'pass') return html`<span class="badge pass">✓ pass</span>`
   if (state === 'fail') return html`<span class="badge fail">✗ fail</span>`
   return html`<span class="badge muted">— missing</span>`
@@ -128,9 +129,12 @@ interface HasFlags {
 /** The scenario's warnings and every variant's flags (possible dead-code elimination, high variance …). */
 export const warningsSection: Section<HasFlags> = (s) => {
   const flags = (s.variants ?? []).flatMap((v) => v.flags.map((f) => ({ variant: v.name, flag: f })))
-  if (s.warnings.length === 0 && flags.length === 0) return EMPTY
+  // The engine copies some flags into the scenario's warnings as `variant: message`; say each once.
+  const flagged = new Set(flags.map(({ variant, flag }) => `${variant}: ${flag.message}`))
+  const warnings = s.warnings.filter((w) => !flagged.has(w))
+  if (warnings.length === 0 && flags.length === 0) return EMPTY
   const items = [
-    ...s.warnings.map((w) => html`<li>${w}</li>`),
+    ...warnings.map((w) => html`<li>${w}</li>`),
     ...flags.map(({ variant, flag }) => html`<li><strong>${variant}</strong> <span class="flag">⚑ ${flag.code}</span> ${flag.message}</li>`),
   ]
   return block('Warnings and flags', html`<ul class="warnings">${items}</ul>`)
@@ -143,18 +147,42 @@ const LINK_LABELS: Record<FlamegraphLink['kind'], string> = {
   doctor: 'Clinic doctor',
 }
 
+const TOOL_NAMES: Record<ProfileTool, string> = { cpuprofile: 'inspector', '0x': '0x', 'clinic-doctor': 'Clinic doctor' }
+
+function linkLabel(link: FlamegraphLink): string {
+  const label = Object.hasOwn(LINK_LABELS, link.kind) ? LINK_LABELS[link.kind] : link.kind
+  return link.kind === 'flamegraph' && link.tool === '0x' ? `${label} (0x)` : label
+}
+
+/** The flame graph first, then the differential, the other tools' reports, and the raw profile last. */
+function linkRank(link: FlamegraphLink): number {
+  const order = ['flamegraph', 'differential', 'doctor', 'cpuprofile']
+  const rank = order.indexOf(link.kind)
+  return (rank < 0 ? order.length : rank) * 2 + (link.tool === '0x' ? 1 : 0)
+}
+
 function profileLink(link: FlamegraphLink): SafeHtml {
-  const label = LINK_LABELS[link.kind] ?? link.kind
+  const label = linkLabel(link)
   if (!isSafeHref(link.href)) return html`<span title="not linked: unsupported address">${label} (<code>${link.href}</code>)</span>`
   return html`<a href="${link.href}">${label}</a>`
 }
 
+/** Links to one or more cases' profiles, a line per variant (and level, for sweeps), and profilers that failed. */
+export function profileList(entries: ReadonlyArray<{ label?: string; links: FlamegraphLink[]; failures: ProfileFailure[] }>): SafeHtml {
+  const items: SafeHtml[] = []
+  for (const { label, links, failures } of entries) {
+    const byVariant = new Map<string, FlamegraphLink[]>()
+    for (const link of [...links].sort((a, b) => linkRank(a) - linkRank(b))) byVariant.set(link.variant, [...(byVariant.get(link.variant) ?? []), link])
+    const prefix = label ? html`<span class="muted">${label}</span> · ` : EMPTY
+    for (const [variant, list] of byVariant) items.push(html`<li>${prefix}<strong>${variant}</strong>: ${list.map((l, i) => html`${i ? ' · ' : ''}${profileLink(l)}`)}</li>`)
+    for (const f of failures) items.push(html`<li class="fail-text">${prefix}<strong>${f.variant}</strong>: ${TOOL_NAMES[f.tool] ?? f.tool} could not profile it — ${f.message}</li>`)
+  }
+  if (items.length === 0) return EMPTY
+  return html`<ul class="links">${items}</ul>`
+}
+
 /** Links to the profiles perfkit wrote for this scenario's variants. */
 export const flamegraphSection: Section<ScenarioResult> = (s, ctx) => {
-  const links = ctx.flamegraphsFor(s)
-  if (links.length === 0) return EMPTY
-  const byVariant = new Map<string, FlamegraphLink[]>()
-  for (const link of links) byVariant.set(link.variant, [...(byVariant.get(link.variant) ?? []), link])
-  const items = [...byVariant].map(([variant, list]) => html`<li><strong>${variant}</strong>: ${list.map((l, i) => html`${i ? ' · ' : ''}${profileLink(l)}`)}</li>`)
-  return block('Profiles', html`<ul class="links">${items}</ul>`)
+  const body = profileList([{ links: ctx.flamegraphsFor(s), failures: ctx.profileFailures(s) }])
+  return block('Profiles', body, isEmpty(body) ? undefined : 'Flame graphs of each variant over a few seconds of its loop; the differential one colours each frame by the change in self time against the baseline (red: more, blue: less).')
 }

@@ -3,17 +3,21 @@
  * page's data block, the flame-graph links, and a colour per variant that stays the same across a
  * scenario's charts.
  */
-import type { ScenarioResult, VariantResult, Verdict } from '../../result/schema.ts'
+import type { ProfileKind, ProfileResult, ProfileTool, ScenarioResult, Verdict } from '../../result/schema.ts'
 import { html, type Interpolation, type SafeHtml } from './markup.ts'
 
 export interface FlamegraphLink {
   /** The scenario's `id` (name plus parameters). */
   scenarioId: string
   variant: string
-  kind: 'flamegraph' | 'differential' | 'cpuprofile' | 'doctor'
+  kind: ProfileKind
   /** Usually a path relative to the report; `javascript:` and other non-file schemes are not linked. */
   href: string
+  /** The profiler that made it. @default 'cpuprofile' */
+  tool?: ProfileTool
 }
+
+export type ProfileFailure = Extract<ProfileResult, { state: 'failed' }>
 
 /**
  * One chart: a Chart.js configuration without functions (it travels as JSON), tooltip lines the
@@ -57,8 +61,27 @@ export class ReportContext {
     return html`<figure class="chart"><div class="chart-box" style="height:${height}px"><canvas id="${id}" role="img" aria-label="${figure.label}"></canvas></div><figcaption>${figure.caption}</figcaption></figure>`
   }
 
+  /**
+   * The profiles of a scenario case: those the caller passed and those recorded in the result (so
+   * `perfkit report` links them too), each file once.
+   */
   flamegraphsFor(scenario: ScenarioResult): FlamegraphLink[] {
-    return this.flamegraphs.filter((link) => link.scenarioId === scenario.id)
+    const recorded: FlamegraphLink[] = (scenario.profiles ?? []).flatMap((p) =>
+      p.state === 'written' ? [{ scenarioId: scenario.id, variant: p.variant, kind: p.kind, href: p.path, tool: p.tool }] : [],
+    )
+    const links = [...this.flamegraphs.filter((link) => link.scenarioId === scenario.id), ...recorded]
+    const seen = new Set<string>()
+    return links.filter((link) => {
+      const key = `${link.variant}\u0000${link.kind}\u0000${link.href}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+  }
+
+  /** Profilers that could not run for this case, and why. */
+  profileFailures(scenario: ScenarioResult): ProfileFailure[] {
+    return (scenario.profiles ?? []).filter((p): p is ProfileFailure => p.state === 'failed')
   }
 }
 
@@ -67,7 +90,7 @@ const SERIES = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00'
 export const BASELINE_COLOUR = '#475569'
 
 /** A colour per variant, in the order the report lists them. */
-export function variantColours(ordered: readonly VariantResult[]): Map<string, string> {
+export function variantColours(ordered: ReadonlyArray<{ name: string; isBaseline: boolean }>): Map<string, string> {
   const colours = new Map<string, string>()
   let next = 0
   for (const v of ordered) colours.set(v.name, v.isBaseline ? BASELINE_COLOUR : SERIES[next++ % SERIES.length])

@@ -48,6 +48,7 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--border); text-align: 
 thead th { color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--border); white-space: nowrap; font-size: 12.5px; }
 thead th[title] { text-decoration: underline dotted; text-underline-offset: 3px; cursor: help; }
 tbody th { font-weight: 600; overflow-wrap: anywhere; }
+tbody th[scope="row"] { min-width: 9em; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody tr:hover { background: #f8fafc; }
 tr.detail td { border-bottom: 1px solid var(--border); padding: 4px 10px 8px 26px; font-size: 13px; }
@@ -65,12 +66,22 @@ tr.variant-errored td, tr.variant-timeout td, tr.variant-interrupted td { border
 .verdict-same { color: #1e40af; background: #dbeafe; border-color: #93c5fd; }
 .verdict-inconclusive { color: #92400e; background: #fef3c7; border-color: #fcd34d; }
 .state-completed, .pass { color: #166534; background: #f0fdf4; border-color: #bbf7d0; }
-.state-errored, .fail { color: #991b1b; background: #fef2f2; border-color: #fecaca; }
+.state-errored, .state-oom, .fail { color: #991b1b; background: #fef2f2; border-color: #fecaca; }
 .state-timeout, .state-running { color: #92400e; background: #fffbeb; border-color: #fde68a; }
 .state-interrupted, .state-skipped, .state-unknown, .badge.muted { color: #475569; background: var(--panel); border-color: #cbd5e1; }
 .tag { font-size: 11px; font-weight: 600; color: #475569; border: 1px solid #cbd5e1; border-radius: 4px; padding: 0 4px; margin-left: 4px; vertical-align: 1px; }
 .flag { color: #b45309; font-weight: 600; }
 .fail-text { color: #991b1b; }
+h4 { font-size: 15px; margin: 0 0 6px; }
+h4 .small { font-weight: normal; margin-left: 8px; }
+section.level { border-top: 1px solid var(--border); padding-top: 14px; margin-top: 14px; }
+section.level:first-of-type { border-top: none; padding-top: 0; margin-top: 0; }
+table.matrix td { vertical-align: top; }
+table.matrix td .small { margin-top: 2px; }
+tr.variant-oom:not(.detail), tr.variant-errored:not(.detail) { background: #fff7f7; }
+tr.detail.variant-oom { background: #fef2f2; }
+tr.detail.variant-skipped { background: var(--panel); }
+tr.variant-oom th, tr.variant-oom td, tr.variant-skipped th, tr.variant-skipped td { border-bottom: none; }
 .warnings { margin: 0; padding-left: 20px; font-size: 14px; }
 .warnings li { margin: 3px 0; }
 .links { margin: 0; padding-left: 20px; }

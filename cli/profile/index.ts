@@ -1,0 +1,304 @@
+/**
+ * Profiling a scenario case's variants, after (never during) the timed measurement:
+ *
+ * - `cpuprofile` (the robust path): each variant's child process runs its loop for a few seconds with the
+ *   inspector's CPU profiler on for that window only; perfkit keeps the raw `.cpuprofile` and renders it
+ *   as an interactive flame graph, and each variant's differential flame graph against the baseline.
+ * - `0x`: the variant's loop in a process of its own under 0x (V8's `--prof`: the whole process, native
+ *   frames included), 0x's own flame graph.
+ * - `clinic-doctor`: the same process under Clinic doctor (event loop, GC, CPU, handles) and its report.
+ *
+ * A profiler that cannot start or finish is recorded as `failed` with a one-line reason; the others go on.
+ * Files go to `<runDir>/profiles/<case>/`; the results hold their paths relative to `runDir`.
+ */
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import type { ScenarioCase } from '../engine/cases.ts'
+import { ChildFailure, VariantProcess } from '../engine/variant-process.ts'
+import { redact } from '../errors.ts'
+import type { ProfileKind, ProfileResult, ProfileTool } from '../result/schema.ts'
+import { formatDuration, formatInteger, formatMs, formatPercent } from '../report/format.ts'
+import { diffFrameTrees } from './diff.ts'
+import type { DoctorSpec } from './doctor-driver.ts'
+import { renderDifferentialPage, renderProfilePage } from './flamegraph.ts'
+import type { RunnerSpec } from './runner.ts'
+import { buildFrameTree, parseCpuProfile, type FrameTree } from './tree.ts'
+import type { ZeroXSpec } from './zero-x-driver.ts'
+
+export interface ProfileOptions {
+  /** Which profilers to run. @default ['cpuprofile'] */
+  tools?: readonly ProfileTool[]
+  /** How long each variant's loop runs under the profiler, ms. @default 3000 */
+  durationMs?: number
+  /** The run's folder (where result.json is); profiles go under `profiles/`. */
+  runDir: string
+  /** Deadline for loading, set-up and teardown of a variant, ms. @default 60000 */
+  timeoutMs?: number
+  /** Extra environment for the variants' processes (backend URLs). @default {} */
+  env?: Record<string, string>
+  /** Sampling interval of the inspector's profiler, µs. @default 200 */
+  samplingIntervalUs?: number
+  signal?: AbortSignal
+  /** What is being profiled now, for progress lines. */
+  onProgress?: (message: string) => void
+}
+
+const here = fileURLToPath(import.meta.url)
+const EXT = path.extname(here)
+const RUNNER = path.join(path.dirname(here), `runner${EXT}`)
+const ZERO_X_DRIVER = path.join(path.dirname(here), `zero-x-driver${EXT}`)
+const DOCTOR_DRIVER = path.join(path.dirname(here), `doctor-driver${EXT}`)
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+/** perfkit's own code, from the sources or compiled: its frames are the harness, not the variant. */
+const PERFKIT_ROOT = path.dirname(createRequire(import.meta.url).resolve('perfkit/package.json'))
+const HARNESS_PATHS = [path.join(PERFKIT_ROOT, 'cli'), path.join(PERFKIT_ROOT, 'dist', 'cli')]
+/** Rendering a 0x or doctor report bundles its viewer with browserify: slow, more so on a busy machine. */
+const RENDER_GRACE_MS = 180_000
+
+/** A folder or file name from a scenario id or variant name: letters, digits and `._=-` only. */
+export function slug(text: string): string {
+  const cleaned = text.replace(/\[/g, '_').replace(/[\],]/g, (ch) => (ch === ',' ? '_' : '')).replace(/[^A-Za-z0-9._=-]+/g, '-').replace(/^[-.]+|-+$/g, '')
+  return cleaned.slice(0, 80) || 'x'
+}
+
+/** One file name per variant, distinct even when two names slug alike. */
+function variantFiles(variants: readonly string[]): Map<string, string> {
+  const used = new Set<string>()
+  const files = new Map<string, string>()
+  for (const name of variants) {
+    let base = slug(name)
+    for (let i = 2; used.has(base); i++) base = `${slug(name)}-${i}`
+    used.add(base)
+    files.set(name, base)
+  }
+  return files
+}
+
+interface Captured {
+  tree: FrameTree
+  ops: number
+  windowMs: number
+}
+
+function firstLine(text: string): string {
+  return redact(text.trim().split('\n').filter(Boolean).pop() ?? '').slice(0, 400)
+}
+
+/** Profiles every variant of one case with every tool asked for. */
+export async function profileCase(c: ScenarioCase, options: ProfileOptions): Promise<ProfileResult[]> {
+  switch (c.loaded.kind) {
+    case 'micro':
+      return profileMicroCase(c, options)
+    default: {
+      // A kind whose engine has no profiling entry yet: said once per variant and tool, never a crash.
+      const kind: string = c.loaded.kind
+      return c.variants.flatMap((variant) => (options.tools ?? ['cpuprofile']).map((tool) => ({ state: 'failed' as const, variant, tool, message: `profiling ${kind} scenarios is not supported yet` })))
+    }
+  }
+}
+
+async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promise<ProfileResult[]> {
+  const tools = options.tools ?? ['cpuprofile']
+  const caseDir = path.join('profiles', slug(c.id))
+  const absDir = path.join(options.runDir, caseDir)
+  mkdirSync(absDir, { recursive: true })
+  const files = variantFiles(c.variants)
+  const rel = (file: string) => path.join(caseDir, file).split(path.sep).join('/')
+  const results: ProfileResult[] = []
+  const written = (variant: string, tool: ProfileTool, kind: ProfileKind, file: string) => results.push({ state: 'written', variant, tool, kind, path: rel(file) })
+  const failed = (variant: string, tool: ProfileTool, message: string) => results.push({ state: 'failed', variant, tool, message })
+  const baseline = c.loaded.scenario.baseline
+
+  if (tools.includes('cpuprofile')) {
+    const captured = new Map<string, Captured>()
+    for (const variant of c.variants) {
+      if (options.signal?.aborted) break
+      const file = files.get(variant)!
+      options.onProgress?.(`profiling ${c.id}/${variant} (inspector)`)
+      try {
+        const capture = await captureCpuProfile(c, variant, path.join(absDir, `${file}.cpuprofile`), options)
+        captured.set(variant, capture)
+        written(variant, 'cpuprofile', 'cpuprofile', `${file}.cpuprofile`)
+        const links = [{ label: 'raw .cpuprofile (Chrome DevTools, speedscope)', href: `${file}.cpuprofile` }]
+        if (variant !== baseline) links.push({ label: `differential vs ${baseline}`, href: `${file}.diff.html` }, { label: `${baseline}'s flame graph`, href: `${files.get(baseline)}.html` })
+        writeFileSync(
+          path.join(absDir, `${file}.html`),
+          renderProfilePage(capture.tree, { title: variant, subtitle: `${c.id} · inspector CPU profile of the measured window · ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`, facts: profileFacts(capture, options), links, ops: capture.ops }),
+        )
+        written(variant, 'cpuprofile', 'flamegraph', `${file}.html`)
+      } catch (error) {
+        failed(variant, 'cpuprofile', describeFailure(error))
+      }
+    }
+    const base = captured.get(baseline)
+    for (const variant of c.variants) {
+      const mine = captured.get(variant)
+      if (variant === baseline || !mine || !base) continue
+      const file = files.get(variant)!
+      const diff = diffFrameTrees(mine.tree, base.tree, { variantOps: mine.ops, baselineOps: base.ops })
+      const perOp = (x: Captured) => formatDuration((x.windowMs * 1e6) / Math.max(1, x.ops))
+      writeFileSync(
+        path.join(absDir, `${file}.diff.html`),
+        renderDifferentialPage(diff, {
+          title: `${variant} vs ${baseline}`,
+          subtitle: `${c.id} · change in self time per operation, ${baseline} → ${variant}`,
+          facts: [
+            [`${baseline}`, `${formatInteger(base.ops)} ops in ${formatMs(base.windowMs)} (${perOp(base)}/op)`],
+            [`${variant}`, `${formatInteger(mine.ops)} ops in ${formatMs(mine.windowMs)} (${perOp(mine)}/op)`],
+          ],
+          links: [
+            { label: `${variant}'s flame graph`, href: `${file}.html` },
+            { label: `${baseline}'s flame graph`, href: `${files.get(baseline)}.html` },
+          ],
+          variant,
+          baseline,
+        }),
+      )
+      written(variant, 'cpuprofile', 'differential', `${file}.diff.html`)
+    }
+  }
+
+  if (tools.includes('0x')) {
+    for (const variant of c.variants) {
+      if (options.signal?.aborted) break
+      const file = `${files.get(variant)!}.0x.html`
+      options.onProgress?.(`profiling ${c.id}/${variant} (0x)`)
+      const outcome = await runZeroX(c, variant, path.join(absDir, file), options)
+      if (outcome === true) written(variant, '0x', 'flamegraph', file)
+      else failed(variant, '0x', outcome)
+    }
+  }
+
+  if (tools.includes('clinic-doctor')) {
+    for (const variant of c.variants) {
+      if (options.signal?.aborted) break
+      const file = `${files.get(variant)!}.doctor.html`
+      options.onProgress?.(`profiling ${c.id}/${variant} (clinic doctor)`)
+      const outcome = await runDoctor(c, variant, path.join(absDir, file), options)
+      if (outcome === true) written(variant, 'clinic-doctor', 'doctor', file)
+      else failed(variant, 'clinic-doctor', outcome)
+    }
+  }
+  return results
+}
+
+function profileFacts(capture: Captured, options: ProfileOptions): Array<[string, string]> {
+  const durationUs = capture.tree.durationUs
+  return [
+    ['window', formatMs(capture.windowMs)],
+    ['operations', formatInteger(capture.ops)],
+    ['time per op', formatDuration((capture.windowMs * 1e6) / Math.max(1, capture.ops))],
+    ['samples', `${formatInteger(capture.tree.samples)} every ${options.samplingIntervalUs ?? 200} µs`],
+    ['idle', formatPercent(durationUs > 0 ? capture.tree.idleUs / durationUs : 0)],
+    ['Node', process.version],
+  ]
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof ChildFailure) {
+    const kind = error.kind === 'timeout' ? 'timed out' : error.kind === 'crashed' ? 'crashed' : error.kind === 'interrupted' ? 'was interrupted' : 'failed'
+    return `${kind} in ${error.phase}: ${firstLine(error.message)}`
+  }
+  return firstLine(error instanceof Error ? error.message : String(error))
+}
+
+/** The variant's own child (as in a run): load, set up, calibrate, then the profiled window. */
+async function captureCpuProfile(c: ScenarioCase, variant: string, file: string, options: ProfileOptions): Promise<Captured> {
+  const timeoutMs = options.timeoutMs ?? 60_000
+  const durationMs = options.durationMs ?? 3000
+  const child = new VariantProcess({ label: `${c.id}/${variant} (profile)`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: options.env ?? {} })
+  const onAbort = () => child.interrupt()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    await child.request({ type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: c.loaded.scenario.name, variant }, 'loaded', timeoutMs, 'load')
+    await child.request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup')
+    await child.request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration')
+    const window = await child.request({ type: 'profile', durationMs, file, samplingIntervalUs: options.samplingIntervalUs ?? 200 }, 'profile', durationMs * 3 + timeoutMs, 'profile')
+    await child.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown').catch(() => undefined)
+    const tree = buildFrameTree(parseCpuProfile(readFileSync(file, 'utf8')), { harnessPaths: HARNESS_PATHS })
+    return { tree, ops: window.ops, windowMs: window.durationMs }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+    child.kill()
+    await child.closed()
+  }
+}
+
+function runnerArgv(c: ScenarioCase, variant: string, options: ProfileOptions, yieldEveryMs?: number): string[] {
+  const spec: RunnerSpec = { file: c.loaded.file, index: c.loaded.index, scenario: c.loaded.scenario.name, variant, params: c.params, durationMs: options.durationMs ?? 3000, ...(yieldEveryMs ? { yieldEveryMs } : {}) }
+  const memory = c.loaded.options.maxMemoryMB ? [`--max-old-space-size=${c.loaded.options.maxMemoryMB}`] : []
+  return ['--import', TSX_LOADER, '--expose-gc', ...memory, RUNNER, JSON.stringify(spec)]
+}
+
+/** Runs a driver script in its own process and scratch folder; true when it succeeded, else why not. */
+function runDriver(entry: string, spec: unknown, cwd: string, options: ProfileOptions, tool: string): Promise<true | string> {
+  const timeoutMs = (options.durationMs ?? 3000) + (options.timeoutMs ?? 60_000) * 2 + RENDER_GRACE_MS
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, JSON.stringify(spec)], {
+      cwd,
+      env: { ...process.env, ...options.env, NO_INSIGHT: '1', PERFKIT_CHILD: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-8000)))
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    const onAbort = () => child.kill('SIGKILL')
+    options.signal?.addEventListener('abort', onAbort, { once: true })
+    child.on('error', (error) => resolve(`${tool} could not start: ${error.message}`))
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      options.signal?.removeEventListener('abort', onAbort)
+      if (timedOut) return resolve(`${tool} did not finish within ${formatMs(timeoutMs)}`)
+      if (options.signal?.aborted) return resolve(`${tool} was interrupted`)
+      // Both tools render a report even when the program they watched failed: the runner's own line decides.
+      const runnerLine = stderr.split('\n').find((line) => line.startsWith('perfkit-runner: '))
+      if (runnerLine) return resolve(`the variant failed in ${redact(runnerLine.slice('perfkit-runner: '.length))}`)
+      if (code === 0) return resolve(true)
+      resolve(firstLine(stderr) || (signal ? `${tool} was killed by ${signal}` : `${tool} exited with code ${code}`))
+    })
+  })
+}
+
+async function runZeroX(c: ScenarioCase, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
+  const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-0x-'))
+  try {
+    const spec: ZeroXSpec = { argv: runnerArgv(c, variant, options), workingDir, outputHtml, title: `${c.id} / ${variant}` }
+    const outcome = await runDriver(ZERO_X_DRIVER, spec, workingDir, options, '0x')
+    if (outcome !== true) rmSync(outputHtml, { force: true })
+    else if (!existsSync(outputHtml)) return '0x finished without writing its flame graph'
+    return outcome
+  } finally {
+    rmSync(workingDir, { recursive: true, force: true })
+  }
+}
+
+/** Clinic doctor's report loads its web font from clinicjs.org; a report perfkit writes asks no network address. */
+export function withoutRemoteFonts(page: string): string {
+  return page.replace(/urls:\s*\[\s*"https?:\/\/[^"\]]*"\s*\]/g, 'urls:[]')
+}
+
+async function runDoctor(c: ScenarioCase, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
+  const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-doctor-'))
+  try {
+    // Doctor samples on timers: the loop lets them run every few milliseconds.
+    const spec: DoctorSpec = { argv: runnerArgv(c, variant, options, 5), dataDir: path.join(workingDir, 'data'), outputHtml }
+    const outcome = await runDriver(DOCTOR_DRIVER, spec, workingDir, options, 'clinic doctor')
+    if (outcome !== true) {
+      rmSync(outputHtml, { force: true })
+      return outcome
+    }
+    if (!existsSync(outputHtml)) return 'clinic doctor finished without writing its report'
+    writeFileSync(outputHtml, withoutRemoteFonts(readFileSync(outputHtml, 'utf8')))
+    return true
+  } finally {
+    rmSync(workingDir, { recursive: true, force: true })
+  }
+}
