@@ -98,6 +98,7 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
     }
     case 'start':
     case 'snapshot':
+    case 'profile-window':
       throw new Error(`bug: the load message "${message.type}" reached a micro variant's process`)
   }
 }

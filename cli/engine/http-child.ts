@@ -16,6 +16,7 @@ import { summarizeBreakdown } from '../stats/breakdown.ts'
 import type { HttpScenario, HttpServerContext } from '../config/types.ts'
 import type { HttpChildMessage, HttpParentMessage } from './http-protocol.ts'
 import { resolveServerFactory, startServer, type RunningServer } from './http-server.ts'
+import type { RunningCpuProfile } from '../profile/inspector.ts'
 
 process.on('SIGINT', () => {})
 
@@ -27,6 +28,7 @@ let setupDone = false
 const controller = new AbortController()
 const gc = { count: 0, totalMs: 0 }
 let window: { cpu: NodeJS.CpuUsage; startNs: bigint; profiler: v8.GCProfiler; received: number; peakRss: number; sampler: NodeJS.Timeout } | undefined
+let profiling: { profiler: RunningCpuProfile; received: number; startedAt: number } | undefined
 /** How often resident memory is sampled during a window: maxRSS would include start-up (building a database) and cannot be reset. */
 const RSS_SAMPLE_MS = 20
 
@@ -109,6 +111,19 @@ async function handle(message: HttpParentMessage): Promise<HttpChildMessage> {
       const ops = stopTracing()
       const breakdown = ops.some((op) => Object.keys(op.phases).length > 0) ? summarizeBreakdown(ops) : null
       return { type: 'trace', breakdown, requests: ops.length }
+    }
+    case 'profile-start': {
+      phase = 'profile'
+      const { startCpuProfile } = await import('../profile/inspector.ts')
+      profiling = { profiler: await startCpuProfile(message.samplingIntervalUs), received: running!.received, startedAt: performance.now() }
+      return { type: 'profile-started' }
+    }
+    case 'profile-stop': {
+      const { profiler, received, startedAt } = profiling!
+      profiling = undefined
+      const durationMs = performance.now() - startedAt
+      await profiler.stop(message.file)
+      return { type: 'profile', ops: running!.received - received, durationMs }
     }
     case 'counters':
       phase = 'counters'

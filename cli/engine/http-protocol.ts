@@ -18,6 +18,12 @@ export type HttpParentMessage =
   | { type: 'trace-start' }
   | { type: 'trace-stop' }
   | { type: 'counters' }
+  /**
+   * Profiling (perfkit profile, run --profile), never during timed rounds: the inspector's CPU profiler
+   * runs in the server from `profile-start` to `profile-stop`, which writes the `.cpuprofile` to `file`.
+   */
+  | { type: 'profile-start'; samplingIntervalUs: number }
+  | { type: 'profile-stop'; file: string }
   /** Stop listening, close the server and run `teardown`. */
   | { type: 'finish' }
 
@@ -52,5 +58,8 @@ export type HttpChildMessage =
   | { type: 'trace-started' }
   | { type: 'trace'; breakdown: Breakdown | null; requests: number }
   | { type: 'counters'; counters: Record<string, number> | null }
+  | { type: 'profile-started' }
+  /** The profiled window: requests the server answered in it, and its length, ms. */
+  | { type: 'profile'; ops: number; durationMs: number }
   | { type: 'finished'; process: ProcessStats }
   | { type: 'error'; phase: string; message: string; stack?: string }

@@ -50,7 +50,7 @@ const SATURATED = 0.9
 
 const here = fileURLToPath(import.meta.url)
 /** http-child.js beside this file when compiled, http-child.ts when running from source (tests). */
-const HTTP_CHILD_ENTRY = path.join(path.dirname(here), `http-child${path.extname(here)}`)
+export const HTTP_CHILD_ENTRY = path.join(path.dirname(here), `http-child${path.extname(here)}`)
 
 interface VariantRun {
   name: string
@@ -75,7 +75,7 @@ const alive = (run: VariantRun) => run.failure === undefined
  * VariantProcess speaks the micro protocol's types; the http child answers the same way (one reply
  * per request, errors as `{ type: 'error' }`) with the messages of http-protocol.ts.
  */
-function request<T extends HttpChildMessage['type']>(
+export function request<T extends HttpChildMessage['type']>(
   child: VariantProcess,
   message: HttpParentMessage,
   expect: T,
@@ -108,6 +108,11 @@ export function checkHttpCase(c: ScenarioCase): void {
   if (typeof requests === 'string') throw new UsageError(`${where} (${c.id}): ${requests}`)
 }
 
+/** Load a server takes before it is measured (or profiled): the scenario's, else the default, never less than workers need to start. */
+export function httpWarmupMs(options: HttpOptions, quick: boolean): number {
+  return Math.max(options.warmupMs ?? (quick ? WARMUP_MS.quick : WARMUP_MS.normal), options.workers > 0 ? WORKER_ROUND_MIN_MS : 0)
+}
+
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value))
 }
@@ -129,7 +134,7 @@ export async function runHttpCase(
   const timeoutMs = c.loaded.options.timeoutMs ?? settings.timeoutMs
   const minEffect = c.loaded.options.minEffect ?? settings.minEffect
   const fixedRounds = settings.rounds ?? c.loaded.options.rounds
-  const warmupMs = Math.max(options.warmupMs ?? (settings.quick ? WARMUP_MS.quick : WARMUP_MS.normal), options.workers > 0 ? WORKER_ROUND_MIN_MS : 0)
+  const warmupMs = httpWarmupMs(options, settings.quick)
   const traceMs = options.breakdown ? (options.breakdown.timeMs ?? (settings.quick ? TRACE_MS.quick : TRACE_MS.normal)) : 0
 
   const runs: VariantRun[] = c.variants.map((name) => ({

@@ -91,6 +91,30 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
       phase = 'warm-up'
       return { type: 'started' }
     }
+    case 'profile-window': {
+      phase = 'start'
+      driver = new LoadDriver(startOf(scenario!.variants[variantName]), { ...context!, state }, { ...message, seriesEveryMs: message.durationMs })
+      try {
+        await driver.begin()
+      } catch (error) {
+        if (error instanceof SkipSignal) throw new Error(`the variant skipped itself: ${error.reason}`)
+        throw error
+      }
+      phase = 'warm-up'
+      await driver.until('window')
+      phase = 'profile'
+      const { startCpuProfile } = await import('../profile/inspector.ts')
+      const profiler = await startCpuProfile(message.samplingIntervalUs)
+      try {
+        await driver.until('done')
+      } catch (error) {
+        await profiler.cancel()
+        throw error
+      }
+      await profiler.stop(message.file)
+      const figures = driver.figures()
+      return { type: 'profile', ops: figures.completed, durationMs: figures.windowMs ?? message.durationMs }
+    }
     case 'snapshot': {
       const snapshot = driver!.snapshot()
       phase = snapshot.phase === 'done' ? 'window' : snapshot.phase

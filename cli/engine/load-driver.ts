@@ -97,6 +97,7 @@ export class LoadDriver {
   private readonly series: NonNullable<LoadFigures['series']> = []
   private timers: NodeJS.Timeout[] = []
   private finalFigures?: LoadFigures
+  private waiters: Array<{ phase: 'window' | 'done'; resolve: () => void; reject: (error: unknown) => void }> = []
 
   constructor(
     private readonly start: LoadStart,
@@ -184,6 +185,28 @@ export class LoadDriver {
     if (this.stopped && !this.measuring && this.phase === 'done') return
     this.failure ??= error ?? new Error('the system under load failed without saying why')
     this.stopped = true
+    this.wake()
+  }
+
+  /**
+   * Resolves once the window has opened (`'window'`) or closed (`'done'`); rejects with the system's
+   * failure when it fails first. The profiler uses it to cover the window and nothing else.
+   */
+  until(phase: 'window' | 'done'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ phase, resolve, reject })
+      this.wake()
+    })
+  }
+
+  private wake(): void {
+    const reached = this.phase === 'done' ? 2 : this.phase === 'window' ? 1 : 0
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.failure !== undefined) waiter.reject(this.failure)
+      else if ((waiter.phase === 'window' ? 1 : 2) <= reached) waiter.resolve()
+      else return true
+      return false
+    })
   }
 
   private openWindow(): void {
@@ -204,6 +227,7 @@ export class LoadDriver {
     this.windowStart = performance.now()
     this.timers.push(setInterval(() => this.addPoint(), this.options.seriesEveryMs))
     this.timers.push(setTimeout(() => this.closeWindow(), this.options.durationMs))
+    this.wake()
   }
 
   private closeWindow(): void {
@@ -218,6 +242,7 @@ export class LoadDriver {
     this.timers = []
     this.finalFigures = this.figures()
     this.phase = 'done'
+    this.wake()
   }
 
   /** Adds the collections recorded so far; the profiler restarts unless the window is over. */

@@ -9,6 +9,12 @@ import type { LoadFigures } from '../result/schema.ts'
 export type LoadParentMessage =
   | { type: 'start'; level: number; warmupMs: number; durationMs: number; seriesEveryMs: number }
   | { type: 'snapshot' }
+  /**
+   * Profiling (perfkit profile, run --profile): build the system, warm it up, then drive it for
+   * `durationMs` with the inspector's CPU profiler on, and write the `.cpuprofile` to `file`. Answered
+   * with `{ type: 'profile', ops, durationMs }`: the events handled in the window and its length.
+   */
+  | { type: 'profile-window'; level: number; warmupMs: number; durationMs: number; file: string; samplingIntervalUs: number }
 
 export type LoadPhase = 'warm-up' | 'window' | 'done'
 

@@ -18,7 +18,7 @@ import { ChildFailure, VariantProcess } from './variant-process.ts'
 
 const here = fileURLToPath(import.meta.url)
 /** load-child.js next to this file when compiled, load-child.ts when running from source (tests). */
-const LOAD_CHILD_ENTRY = path.join(path.dirname(here), `load-child${path.extname(here)}`)
+export const LOAD_CHILD_ENTRY = path.join(path.dirname(here), `load-child${path.extname(here)}`)
 
 /** Defaults of a load cell's window, ms. */
 export const LOAD_DEFAULTS = { durationMs: 3000, warmupMs: 1000, quickDurationMs: 500, quickWarmupMs: 200 } as const
