@@ -12,6 +12,7 @@ import { discoverScenarioFiles } from '../engine/discovery.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import type { ProfileResult } from '../result/schema.ts'
 import { profileCase } from '../profile/index.ts'
+import { casesToProfile } from '../profile/kinds.ts'
 import { parseTools } from '../profile/tools.ts'
 import { backendEnv, runId } from './run.ts'
 
@@ -45,7 +46,8 @@ export async function profileCommand(name: string, patterns: string[], flags: Pr
     if (!loaded.variants.includes(variant)) throw new UsageError(`--variant ${variant}: scenario "${name}" has no such variant; use one of ${loaded.variants.join(', ')}`)
   }
   const params = parseParamFlags(flags.param)
-  const cases = buildCases(scenarios, { params }).map((c) => ({
+  // A load or http sweep is profiled at one level: its lowest, unless --param names one.
+  const cases = casesToProfile(buildCases(scenarios, { params })).map((c) => ({
     ...c,
     // The baseline is always profiled: each variant's differential flame graph is drawn against it.
     variants: flags.variant.length ? c.variants.filter((v) => v === loaded.scenario.baseline || flags.variant.includes(v)) : c.variants,

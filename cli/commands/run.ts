@@ -178,7 +178,9 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
     if (profileTools && !controller.signal.aborted) {
       // After every measurement, never during one: the profilers run the variants again.
       const { profileCase } = await import('../profile/index.ts')
-      for (const c of cases) {
+      const { casesToProfile } = await import('../profile/kinds.ts')
+      // A load or http sweep is profiled at its lowest level only (--param picks another).
+      for (const c of casesToProfile(cases)) {
         const scenario = result.scenarios.find((s) => s.id === c.id)
         const measured = new Set<string>(scenario?.variants.filter((v) => v.state === 'completed').map((v) => v.name))
         if (!scenario || controller.signal.aborted || measured.size === 0) continue

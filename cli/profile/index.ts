@@ -1,12 +1,15 @@
 /**
  * Profiling a scenario case's variants, after (never during) the timed measurement:
  *
- * - `cpuprofile` (the robust path): each variant's child process runs its loop for a few seconds with the
+ * - `cpuprofile` (the robust path): each variant's child process runs for a few seconds with the
  *   inspector's CPU profiler on for that window only; perfkit keeps the raw `.cpuprofile` and renders it
  *   as an interactive flame graph, and each variant's differential flame graph against the baseline.
- * - `0x`: the variant's loop in a process of its own under 0x (V8's `--prof`: the whole process, native
+ * - `0x`: the variant in a process of its own under 0x (V8's `--prof`: the whole process, native
  *   frames included), 0x's own flame graph.
  * - `clinic-doctor`: the same process under Clinic doctor (event loop, GC, CPU, handles) and its report.
+ *
+ * What "the variant" is depends on the kind (kinds.ts): a micro variant's loop, a load variant's system
+ * at one level of its sweep, an http variant's server while perfkit's load generator drives it.
  *
  * A profiler that cannot start or finish is recorded as `failed` with a one-line reason; the others go on.
  * Files go to `<runDir>/profiles/<case>/`; the results hold their paths relative to `runDir`.
@@ -18,15 +21,15 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { ScenarioCase } from '../engine/cases.ts'
-import { ChildFailure, VariantProcess } from '../engine/variant-process.ts'
+import { ChildFailure } from '../engine/variant-process.ts'
 import { redact } from '../errors.ts'
 import type { ProfileKind, ProfileResult, ProfileTool } from '../result/schema.ts'
 import { formatDuration, formatInteger, formatMs, formatPercent } from '../report/format.ts'
 import { diffFrameTrees } from './diff.ts'
 import type { DoctorSpec } from './doctor-driver.ts'
 import { renderDifferentialPage, renderProfilePage } from './flamegraph.ts'
-import type { RunnerSpec } from './runner.ts'
-import { buildFrameTree, parseCpuProfile, type FrameTree } from './tree.ts'
+import type { RunnerSpec } from './runner-spec.ts'
+import { profilerFor, type Captured, type KindProfiler, type OpNames } from './kinds.ts'
 import type { ZeroXSpec } from './zero-x-driver.ts'
 
 export interface ProfileOptions {
@@ -53,9 +56,6 @@ const RUNNER = path.join(path.dirname(here), `runner${EXT}`)
 const ZERO_X_DRIVER = path.join(path.dirname(here), `zero-x-driver${EXT}`)
 const DOCTOR_DRIVER = path.join(path.dirname(here), `doctor-driver${EXT}`)
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-/** perfkit's own code, from the sources or compiled: its frames are the harness, not the variant. */
-const PERFKIT_ROOT = path.dirname(createRequire(import.meta.url).resolve('perfkit/package.json'))
-const HARNESS_PATHS = [path.join(PERFKIT_ROOT, 'cli'), path.join(PERFKIT_ROOT, 'dist', 'cli')]
 /** Rendering a 0x or doctor report bundles its viewer with browserify: slow, more so on a busy machine. */
 const RENDER_GRACE_MS = 180_000
 
@@ -78,31 +78,22 @@ function variantFiles(variants: readonly string[]): Map<string, string> {
   return files
 }
 
-interface Captured {
-  tree: FrameTree
-  ops: number
-  windowMs: number
-}
-
 function firstLine(text: string): string {
   return redact(text.trim().split('\n').filter(Boolean).pop() ?? '').slice(0, 400)
 }
 
 /** Profiles every variant of one case with every tool asked for. */
 export async function profileCase(c: ScenarioCase, options: ProfileOptions): Promise<ProfileResult[]> {
-  switch (c.loaded.kind) {
-    case 'micro':
-      return profileMicroCase(c, options)
-    default: {
-      // A kind whose engine has no profiling entry yet: said once per variant and tool, never a crash.
-      const kind: string = c.loaded.kind
-      return c.variants.flatMap((variant) => (options.tools ?? ['cpuprofile']).map((tool) => ({ state: 'failed' as const, variant, tool, message: `profiling ${kind} scenarios is not supported yet` })))
-    }
-  }
-}
-
-async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promise<ProfileResult[]> {
   const tools = options.tools ?? ['cpuprofile']
+  const samplingIntervalUs = options.samplingIntervalUs ?? 200
+  const profiler = profilerFor(c, {
+    durationMs: options.durationMs ?? 3000,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    env: options.env ?? {},
+    samplingIntervalUs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })
+  const { names } = profiler
   const caseDir = path.join('profiles', slug(c.id))
   const absDir = path.join(options.runDir, caseDir)
   mkdirSync(absDir, { recursive: true })
@@ -120,14 +111,14 @@ async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promi
       const file = files.get(variant)!
       options.onProgress?.(`profiling ${c.id}/${variant} (inspector)`)
       try {
-        const capture = await captureCpuProfile(c, variant, path.join(absDir, `${file}.cpuprofile`), options)
+        const capture = await profiler.capture(variant, path.join(absDir, `${file}.cpuprofile`))
         captured.set(variant, capture)
         written(variant, 'cpuprofile', 'cpuprofile', `${file}.cpuprofile`)
         const links = [{ label: 'raw .cpuprofile (Chrome DevTools, speedscope)', href: `${file}.cpuprofile` }]
         if (variant !== baseline) links.push({ label: `differential vs ${baseline}`, href: `${file}.diff.html` }, { label: `${baseline}'s flame graph`, href: `${files.get(baseline)}.html` })
         writeFileSync(
           path.join(absDir, `${file}.html`),
-          renderProfilePage(capture.tree, { title: variant, subtitle: `${c.id} · inspector CPU profile of the measured window · ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`, facts: profileFacts(capture, options), links, ops: capture.ops }),
+          renderProfilePage(capture.tree, { title: variant, subtitle: `${c.id} · inspector CPU profile of the measured window · ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`, facts: profileFacts(capture, names, samplingIntervalUs), links, ops: capture.ops }),
         )
         written(variant, 'cpuprofile', 'flamegraph', `${file}.html`)
       } catch (error) {
@@ -141,15 +132,17 @@ async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promi
       const file = files.get(variant)!
       const diff = diffFrameTrees(mine.tree, base.tree, { variantOps: mine.ops, baselineOps: base.ops })
       const perOp = (x: Captured) => formatDuration((x.windowMs * 1e6) / Math.max(1, x.ops))
+      const facts: Array<[string, string]> = [
+        [`${baseline}`, `${formatInteger(base.ops)} ${names.plural} in ${formatMs(base.windowMs)} (${perOp(base)}/${names.one})`],
+        [`${variant}`, `${formatInteger(mine.ops)} ${names.plural} in ${formatMs(mine.windowMs)} (${perOp(mine)}/${names.one})`],
+      ]
+      if (diff.unit === 'ns/op') facts.push(['normalised', names.normalised])
       writeFileSync(
         path.join(absDir, `${file}.diff.html`),
         renderDifferentialPage(diff, {
           title: `${variant} vs ${baseline}`,
-          subtitle: `${c.id} · change in self time per operation, ${baseline} → ${variant}`,
-          facts: [
-            [`${baseline}`, `${formatInteger(base.ops)} ops in ${formatMs(base.windowMs)} (${perOp(base)}/op)`],
-            [`${variant}`, `${formatInteger(mine.ops)} ops in ${formatMs(mine.windowMs)} (${perOp(mine)}/op)`],
-          ],
+          subtitle: `${c.id} · change in self time per ${names.one}, ${baseline} → ${variant}`,
+          facts,
           links: [
             { label: `${variant}'s flame graph`, href: `${file}.html` },
             { label: `${baseline}'s flame graph`, href: `${files.get(baseline)}.html` },
@@ -167,7 +160,7 @@ async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promi
       if (options.signal?.aborted) break
       const file = `${files.get(variant)!}.0x.html`
       options.onProgress?.(`profiling ${c.id}/${variant} (0x)`)
-      const outcome = await runZeroX(c, variant, path.join(absDir, file), options)
+      const outcome = await runZeroX(c, profiler, variant, path.join(absDir, file), options)
       if (outcome === true) written(variant, '0x', 'flamegraph', file)
       else failed(variant, '0x', outcome)
     }
@@ -178,7 +171,7 @@ async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promi
       if (options.signal?.aborted) break
       const file = `${files.get(variant)!}.doctor.html`
       options.onProgress?.(`profiling ${c.id}/${variant} (clinic doctor)`)
-      const outcome = await runDoctor(c, variant, path.join(absDir, file), options)
+      const outcome = await runDoctor(c, profiler, variant, path.join(absDir, file), options)
       if (outcome === true) written(variant, 'clinic-doctor', 'doctor', file)
       else failed(variant, 'clinic-doctor', outcome)
     }
@@ -186,13 +179,14 @@ async function profileMicroCase(c: ScenarioCase, options: ProfileOptions): Promi
   return results
 }
 
-function profileFacts(capture: Captured, options: ProfileOptions): Array<[string, string]> {
+function profileFacts(capture: Captured, names: OpNames, samplingIntervalUs: number): Array<[string, string]> {
   const durationUs = capture.tree.durationUs
   return [
     ['window', formatMs(capture.windowMs)],
-    ['operations', formatInteger(capture.ops)],
-    ['time per op', formatDuration((capture.windowMs * 1e6) / Math.max(1, capture.ops))],
-    ['samples', `${formatInteger(capture.tree.samples)} every ${options.samplingIntervalUs ?? 200} µs`],
+    ...capture.facts,
+    [names.plural, formatInteger(capture.ops)],
+    [`time per ${names.one}`, formatDuration((capture.windowMs * 1e6) / Math.max(1, capture.ops))],
+    ['samples', `${formatInteger(capture.tree.samples)} every ${samplingIntervalUs} µs`],
     ['idle', formatPercent(durationUs > 0 ? capture.tree.idleUs / durationUs : 0)],
     ['Node', process.version],
   ]
@@ -206,36 +200,28 @@ function describeFailure(error: unknown): string {
   return firstLine(error instanceof Error ? error.message : String(error))
 }
 
-/** The variant's own child (as in a run): load, set up, calibrate, then the profiled window. */
-async function captureCpuProfile(c: ScenarioCase, variant: string, file: string, options: ProfileOptions): Promise<Captured> {
-  const timeoutMs = options.timeoutMs ?? 60_000
-  const durationMs = options.durationMs ?? 3000
-  const child = new VariantProcess({ label: `${c.id}/${variant} (profile)`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: options.env ?? {} })
-  const onAbort = () => child.interrupt()
-  options.signal?.addEventListener('abort', onAbort, { once: true })
-  try {
-    await child.request({ type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: c.loaded.scenario.name, variant }, 'loaded', timeoutMs, 'load')
-    await child.request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup')
-    await child.request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration')
-    const window = await child.request({ type: 'profile', durationMs, file, samplingIntervalUs: options.samplingIntervalUs ?? 200 }, 'profile', durationMs * 3 + timeoutMs, 'profile')
-    await child.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown').catch(() => undefined)
-    const tree = buildFrameTree(parseCpuProfile(readFileSync(file, 'utf8')), { harnessPaths: HARNESS_PATHS })
-    return { tree, ops: window.ops, windowMs: window.durationMs }
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort)
-    child.kill()
-    await child.closed()
-  }
-}
-
-function runnerArgv(c: ScenarioCase, variant: string, options: ProfileOptions, yieldEveryMs?: number): string[] {
-  const spec: RunnerSpec = { file: c.loaded.file, index: c.loaded.index, scenario: c.loaded.scenario.name, variant, params: c.params, durationMs: options.durationMs ?? 3000, ...(yieldEveryMs ? { yieldEveryMs } : {}) }
+function runnerArgv(c: ScenarioCase, spec: RunnerSpec): string[] {
   const memory = c.loaded.options.maxMemoryMB ? [`--max-old-space-size=${c.loaded.options.maxMemoryMB}`] : []
   return ['--import', TSX_LOADER, '--expose-gc', ...memory, RUNNER, JSON.stringify(spec)]
 }
 
-/** Runs a driver script in its own process and scratch folder; true when it succeeded, else why not. */
-function runDriver(entry: string, spec: unknown, cwd: string, options: ProfileOptions, tool: string): Promise<true | string> {
+/**
+ * Runs a driver script in its own process and scratch folder; true when it succeeded, else why not.
+ * `alongside` is what perfkit does while it runs (an http server's load); it stops when the driver ends.
+ */
+async function runDriver(entry: string, spec: unknown, cwd: string, options: ProfileOptions, tool: string, alongside?: (closed: AbortSignal) => Promise<void>): Promise<true | string> {
+  const closed = new AbortController()
+  let alongsideFailure: string | undefined
+  const beside = alongside?.(closed.signal).catch((error: unknown) => {
+    alongsideFailure = `perfkit's load generator failed: ${firstLine(error instanceof Error ? error.message : String(error))}`
+  })
+  const outcome = await spawnDriver(entry, spec, cwd, options, tool)
+  closed.abort()
+  await beside
+  return outcome === true && alongsideFailure ? alongsideFailure : outcome
+}
+
+function spawnDriver(entry: string, spec: unknown, cwd: string, options: ProfileOptions, tool: string): Promise<true | string> {
   const timeoutMs = (options.durationMs ?? 3000) + (options.timeoutMs ?? 60_000) * 2 + RENDER_GRACE_MS
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, JSON.stringify(spec)], {
@@ -267,11 +253,11 @@ function runDriver(entry: string, spec: unknown, cwd: string, options: ProfileOp
   })
 }
 
-async function runZeroX(c: ScenarioCase, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
+async function runZeroX(c: ScenarioCase, profiler: KindProfiler, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
   const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-0x-'))
   try {
-    const spec: ZeroXSpec = { argv: runnerArgv(c, variant, options), workingDir, outputHtml, title: `${c.id} / ${variant}` }
-    const outcome = await runDriver(ZERO_X_DRIVER, spec, workingDir, options, '0x')
+    const spec: ZeroXSpec = { argv: runnerArgv(c, profiler.runnerSpec(variant, workingDir, {})), workingDir, outputHtml, title: `${c.id} / ${variant}` }
+    const outcome = await runDriver(ZERO_X_DRIVER, spec, workingDir, options, '0x', profiler.alongside?.bind(profiler, workingDir))
     if (outcome !== true) rmSync(outputHtml, { force: true })
     else if (!existsSync(outputHtml)) return '0x finished without writing its flame graph'
     return outcome
@@ -285,12 +271,12 @@ export function withoutRemoteFonts(page: string): string {
   return page.replace(/urls:\s*\[\s*"https?:\/\/[^"\]]*"\s*\]/g, 'urls:[]')
 }
 
-async function runDoctor(c: ScenarioCase, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
+async function runDoctor(c: ScenarioCase, profiler: KindProfiler, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
   const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-doctor-'))
   try {
-    // Doctor samples on timers: the loop lets them run every few milliseconds.
-    const spec: DoctorSpec = { argv: runnerArgv(c, variant, options, 5), dataDir: path.join(workingDir, 'data'), outputHtml }
-    const outcome = await runDriver(DOCTOR_DRIVER, spec, workingDir, options, 'clinic doctor')
+    // Doctor samples on timers: a micro loop lets them run every few milliseconds (load and http yield anyway).
+    const spec: DoctorSpec = { argv: runnerArgv(c, profiler.runnerSpec(variant, workingDir, { yieldEveryMs: 5 })), dataDir: path.join(workingDir, 'data'), outputHtml }
+    const outcome = await runDriver(DOCTOR_DRIVER, spec, workingDir, options, 'clinic doctor', profiler.alongside?.bind(profiler, workingDir))
     if (outcome !== true) {
       rmSync(outputHtml, { force: true })
       return outcome
