@@ -10,21 +10,13 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCpuProfile } from '../../cli/profile/tree.ts'
 import type { RunResult } from '../../cli/result/schema.ts'
-import { expectAllDrawn, expectQuiet, inspectCanvases, launchChromium, openFile, runBrowserTests, warnIfSkipped } from '../support/browser.ts'
+import { expectAllDrawn, expectFlamegraphWorks, expectQuiet, flameData, inspectCanvases, launchChromium, openFile, runBrowserTests, warnIfSkipped } from '../support/browser.ts'
 import { FIXTURES, ROOT, runCli, tempDir } from '../support/cli.ts'
-
-declare const document: any
 
 const FIXTURE = path.join(FIXTURES, 'scenarios/profile/profile.bench.ts')
 const CASE_DIR = 'profiles/profile-fixture'
 
 warnIfSkipped('test/e2e/profile.test.ts')
-
-/** The JSON a flame graph page draws from. */
-function flameData(file: string): { mode: string; frames: Array<[string, string, string]>; nodes: number[][]; unit?: string } {
-  const page = readFileSync(file, 'utf8')
-  return JSON.parse(/<script type="application\/json" id="perfkit-flame">([\s\S]*?)<\/script>/.exec(page)![1]!)
-}
 
 describe.skipIf(!runBrowserTests)('profiling in Chromium', () => {
   let browser: Browser
@@ -36,28 +28,6 @@ describe.skipIf(!runBrowserTests)('profiling in Chromium', () => {
   afterAll(async () => {
     await browser?.close()
   })
-
-  /** A flame graph page opens quietly, its canvas is drawn, and hovering a bar shows its figures. */
-  async function expectFlamegraphWorks(file: string): Promise<void> {
-    const { page, record } = await openFile(browser, file)
-    const canvas = await page.evaluate(() => {
-      const c = document.getElementById('flame')
-      const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
-      let painted = 0
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++
-      return { width: c.width, height: c.height, painted }
-    })
-    expect(canvas.painted, `${file}: flame graph not drawn`).toBeGreaterThan(canvas.width * 18)
-    const box = (await page.locator('#flame').boundingBox())!
-    await page.mouse.move(box.x + 40, box.y + 9) // the root bar
-    expect(await page.locator('#tip').isVisible()).toBe(true)
-    expect(await page.locator('#tip').innerText()).toMatch(/total|self/)
-    await page.mouse.click(box.x + 40, box.y + 27) // zoom into the first frame under the root
-    expect(await page.locator('#crumbs').innerText()).toMatch(/^zoomed into /)
-    expectQuiet(record)
-    await page.screenshot({ path: file.replace(/\.html$/, '.png') })
-    await page.context().close()
-  }
 
   it('perfkit profile writes a flame graph, the .cpuprofile and a differential flame graph per variant; a variant that cannot start is one line', async () => {
     const out = tempDir()
@@ -85,7 +55,7 @@ describe.skipIf(!runBrowserTests)('profiling in Chromium', () => {
     expect(added).toBeGreaterThan(variantTotal * 0.5)
     expect(serialising.every((n) => n[4] === 0)).toBe(true)
 
-    for (const file of ['checksum.html', 'checksum-and-serialise.html', 'checksum-and-serialise.diff.html']) await expectFlamegraphWorks(path.join(dir, file))
+    for (const file of ['checksum.html', 'checksum-and-serialise.html', 'checksum-and-serialise.diff.html']) await expectFlamegraphWorks(browser, path.join(dir, file))
   })
 
   it('perfkit profile --tool 0x,clinic-doctor writes their reports, which open offline', async () => {

@@ -3,7 +3,7 @@
  * playwright-core, never a downloaded browser. Records what a page requests, logs and throws, and reads
  * canvases back to prove charts and flame graphs were drawn.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { expect } from 'vitest'
@@ -140,4 +140,32 @@ export function expectAllDrawn(canvases: CanvasReport[]): void {
       expect(pixels, `${canvas.id} dataset ${index}: its data was not drawn`).toBeGreaterThanOrEqual(20)
     }
   }
+}
+
+/** The JSON a perfkit flame graph page draws from. */
+export function flameData(file: string): { mode: string; frames: Array<[string, string, string]>; nodes: number[][]; unit?: string } {
+  const page = readFileSync(file, 'utf8')
+  return JSON.parse(/<script type="application\/json" id="perfkit-flame">([\s\S]*?)<\/script>/.exec(page)![1]!)
+}
+
+/** A perfkit flame graph page opens quietly, its canvas is drawn, and hovering a bar shows its figures. */
+export async function expectFlamegraphWorks(browser: Browser, file: string): Promise<void> {
+  const { page, record } = await openFile(browser, file)
+  const canvas = await page.evaluate(() => {
+    const c = document.getElementById('flame')
+    const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data
+    let painted = 0
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) painted++
+    return { width: c.width, height: c.height, painted }
+  })
+  expect(canvas.painted, `${file}: flame graph not drawn`).toBeGreaterThan(canvas.width * 18)
+  const box = (await page.locator('#flame').boundingBox())!
+  await page.mouse.move(box.x + 40, box.y + 9) // the root bar
+  expect(await page.locator('#tip').isVisible()).toBe(true)
+  expect(await page.locator('#tip').innerText()).toMatch(/total|self/)
+  await page.mouse.click(box.x + 40, box.y + 27) // zoom into the first frame under the root
+  expect(await page.locator('#crumbs').innerText()).toMatch(/^zoomed into /)
+  expectQuiet(record)
+  await page.screenshot({ path: file.replace(/\.html$/, '.png') })
+  await page.context().close()
 }
