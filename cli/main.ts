@@ -77,7 +77,7 @@ function buildProgram(): Command {
     .argument('[patterns...]', 'scenario files, folders or globs to look in (default: the config\'s scenarios, else scenarios/**/*.bench.ts)')
     .option('--variant <name>', 'only this variant, and the baseline (repeatable)', collect, [])
     .option('--tool <name>', 'cpuprofile (inspector, the default), 0x or clinic-doctor (repeatable, or comma-separated)', collect, [])
-    .option('-d, --duration <duration>', 'how long each variant\'s loop runs under the profiler (default 3s)')
+    .option('-d, --duration <duration>', 'how long each variant runs under the profiler: a micro loop, a load window, a server under load (default 3s)')
     .option('-p, --param <key=value>', 'override a scenario parameter (repeatable)', collect, [])
     .option('-o, --out <dir>', 'folder to write into (profiles/ goes under it; default reports/<timestamp>-profile)')
     .option('--timeout <duration>', 'how long loading, setup or teardown may take (default 60s)')

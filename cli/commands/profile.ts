@@ -1,7 +1,8 @@
 /**
- * `perfkit profile <scenario>`: run each variant's loop for a few seconds under a profiler and write
- * flame graphs — the variant's own and, against the baseline, the differential one — with the raw
- * `.cpuprofile` beside them (and 0x's or Clinic doctor's report with --tool).
+ * `perfkit profile <scenario>`: run each variant for a few seconds under a profiler and write flame
+ * graphs — the variant's own and, against the baseline, the differential one — with the raw
+ * `.cpuprofile` beside them (and 0x's or Clinic doctor's report with --tool). A load or http sweep is
+ * profiled at one level.
  */
 import path from 'node:path'
 import { loadConfig } from '../config/config.ts'

@@ -35,7 +35,7 @@ import type { ZeroXSpec } from './zero-x-driver.ts'
 export interface ProfileOptions {
   /** Which profilers to run. @default ['cpuprofile'] */
   tools?: readonly ProfileTool[]
-  /** How long each variant's loop runs under the profiler, ms. @default 3000 */
+  /** How long each variant runs under the profiler (its loop, load window or server window), ms. @default 3000 */
   durationMs?: number
   /** The run's folder (where result.json is); profiles go under `profiles/`. */
   runDir: string

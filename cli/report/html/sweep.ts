@@ -180,7 +180,7 @@ export function sweepWarnings(sweep: Sweep): SafeHtml {
 
 export function sweepProfiles(sweep: Sweep, ctx: ReportContext): SafeHtml {
   const body = profileList(sweep.cases.map((c) => ({ label: levelLabel(sweep, c.level.value), links: ctx.flamegraphsFor(c), failures: ctx.profileFailures(c) })))
-  return block('Profiles', body, 'Flame graphs of each variant at each level; the differential one colours each frame by the change in self time against the baseline (red: more, blue: less).')
+  return block('Profiles', body, 'Flame graphs of each variant at the level profiled (the lowest measured, unless --param picked one); the differential one colours each frame by the change in self time against the baseline (red: more, blue: less).')
 }
 
 /** A variant × level table: one row per variant, one column per level. */
