@@ -271,6 +271,16 @@ export function withoutRemoteFonts(page: string): string {
   return page.replace(/urls:\s*\[\s*"https?:\/\/[^"\]]*"\s*\]/g, 'urls:[]')
 }
 
+/**
+ * Clinic doctor's viewer wraps each code snippet of its advice by inserting a holder before the first
+ * `.snippet` *descendant* of the snippet's parent; where a parent holds two snippets, the second pass
+ * finds the first one's copy inside its holder, not a child, and the page throws (seen when doctor's
+ * analysis is "unknown", as on a busy machine). Insert before the snippet itself.
+ */
+export function withSnippetFix(page: string): string {
+  return page.replaceAll('d3.select(this.parentNode).insert("span",".snippet")', 'd3.select(this.parentNode).insert("span",(()=>this))')
+}
+
 async function runDoctor(c: ScenarioCase, profiler: KindProfiler, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
   const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-doctor-'))
   try {
@@ -282,7 +292,7 @@ async function runDoctor(c: ScenarioCase, profiler: KindProfiler, variant: strin
       return outcome
     }
     if (!existsSync(outputHtml)) return 'clinic doctor finished without writing its report'
-    writeFileSync(outputHtml, withoutRemoteFonts(readFileSync(outputHtml, 'utf8')))
+    writeFileSync(outputHtml, withSnippetFix(withoutRemoteFonts(readFileSync(outputHtml, 'utf8'))))
     return true
   } finally {
     rmSync(workingDir, { recursive: true, force: true })

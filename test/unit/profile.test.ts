@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { changesByFrame, diffFrameTrees } from '../../cli/profile/diff.ts'
 import { renderDifferentialPage, renderProfilePage } from '../../cli/profile/flamegraph.ts'
-import { slug, withoutRemoteFonts } from '../../cli/profile/index.ts'
+import { slug, withoutRemoteFonts, withSnippetFix } from '../../cli/profile/index.ts'
 import { parseTools } from '../../cli/profile/tools.ts'
 import { ProfileFormatError, buildFrameTree, parseCpuProfile, selfByFrame, shortLocation, type CpuProfile, type FrameNode } from '../../cli/profile/tree.ts'
 import { HOSTILE } from '../support/results.ts'
@@ -230,6 +230,11 @@ describe('profile helpers', () => {
   it('strip the remote web font from a Clinic doctor report', () => {
     const page = 'webFontOpts=Object.assign({custom:{families:allFonts,urls:["https://clinicjs.org/assets/css/fonts.css"]},active:()=>{}})'
     expect(withoutRemoteFonts(page)).toBe('webFontOpts=Object.assign({custom:{families:allFonts,urls:[]},active:()=>{}})')
+  })
+
+  it('insert each Clinic doctor snippet holder before that snippet, not the first one under its parent', () => {
+    const page = 'formatSnippet(){d3.selectAll(".snippet").each((function(){const holder=d3.select(this.parentNode).insert("span",".snippet").classed("snippet-holder",!0)'
+    expect(withSnippetFix(page)).toBe('formatSnippet(){d3.selectAll(".snippet").each((function(){const holder=d3.select(this.parentNode).insert("span",(()=>this)).classed("snippet-holder",!0)')
   })
 
   it('read --tool and --profile values', () => {
