@@ -9,14 +9,13 @@
  * kind (html/micro.ts …), one function per section. Adding a scenario kind means adding its sections
  * and one case in `kindSections`, not rewriting the page.
  */
-import { createHash } from 'node:crypto'
 import type { BudgetResult, ClaimResult, Comparison, HttpScenarioResult, LoadScenarioResult, MicroScenarioResult, RunResult, ScenarioResult } from '../result/schema.ts'
 import { reportAssets } from './assets.ts'
-import { jsonForScript } from './escape.ts'
 import { formatBytes, formatDate, formatDuration, formatMs, formatPercent } from './format.ts'
 import { scenarioHeader, stateBadge, verdictBadge } from './html/common.ts'
 import { ReportContext, type FlamegraphLink } from './html/context.ts'
-import { EMPTY, html, trusted, type SafeHtml } from './html/markup.ts'
+import { selfContainedPage } from './html/document.ts'
+import { EMPTY, html, type SafeHtml } from './html/markup.ts'
 import { httpSections } from './html/http.ts'
 import { loadSections } from './html/load.ts'
 import { MICRO_SECTIONS } from './html/micro.ts'
@@ -207,39 +206,7 @@ function footer(result: RunResult): SafeHtml {
   return html`<footer>perfkit ${result.perfkit} · ${result.schema} · times per operation, ${formatDuration(1)} to ${formatDuration(1e9)} scaled; memory in decimal units (1 kB = 1000 B)</footer>`
 }
 
-function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`
-}
-
-/**
- * The document. The JSON block is data (never executed); the three scripts are allowed by hash, so an
- * injected script or event handler would be refused even if escaping failed somewhere.
- */
 function page(title: string, body: SafeHtml, data: unknown): string {
   const assets = reportAssets()
-  const scripts = [assets.chartJs, assets.boxPlot, assets.client]
-  const csp = [
-    "default-src 'none'",
-    `script-src ${scripts.map(sha256).join(' ')}`,
-    "style-src 'unsafe-inline'",
-    'img-src data:',
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ')
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="generator" content="perfkit">
-<title>${title}</title>
-<style>${trusted(REPORT_CSS)}</style>
-</head>
-<body>
-${body}
-<script type="application/json" id="perfkit-data">${trusted(jsonForScript(data))}</script>
-${scripts.map((source) => html`<script>${trusted(source)}</script>\n`)}</body>
-</html>
-`.value
+  return selfContainedPage({ title, css: REPORT_CSS, body, dataId: 'perfkit-data', data, scripts: [assets.chartJs, assets.boxPlot, assets.client] })
 }

@@ -2,11 +2,11 @@
  * Sections every scenario kind shows: its header, claims, budgets, warnings and flags, flame graphs;
  * and the badges they share. Kind-specific sections live beside this file (micro.ts, …).
  */
-import type { BudgetResult, ClaimResult, Flag, ProfileTool, ScenarioResult, Verdict } from '../../result/schema.ts'
+import type { BudgetResult, ClaimResult, Flag, HttpVariantResult, ProfileTool, ScenarioResult, VariantResult, Verdict } from '../../result/schema.ts'
 import { isSafeHref } from '../escape.ts'
-import { formatDate, formatMs } from '../format.ts'
+import { MISSING, formatDate, formatInteger, formatMs, formatPValue } from '../format.ts'
 import type { FlamegraphLink, ProfileFailure, ReportContext } from './context.ts'
-import { EMPTY, html, isEmpty, table, type Interpolation, type SafeHtml } from './markup.ts'
+import { EMPTY, html, isEmpty, table, type Column, type Interpolation, type SafeHtml } from './markup.ts'
 
 /** A section of a scenario, or EMPTY when it has nothing to show. */
 export type Section<S> = (scenario: S, ctx: ReportContext) => SafeHtml
@@ -43,6 +43,59 @@ const STATE_LABELS: Record<string, string> = {
 export function stateBadge(state: string): SafeHtml {
   const known = Object.hasOwn(STATE_LABELS, state)
   return html`<span class="badge state-${known ? state : 'unknown'}">${known ? STATE_LABELS[state] : state}</span>`
+}
+
+/** `p = 0.012`, or `p < 0.001` where the value is below what is printed. */
+export function pValueText(p: number): string {
+  const text = formatPValue(p)
+  return text.startsWith('<') ? `p ${text}` : `p = ${text}`
+}
+
+/** A variant's name, tagged when it is the baseline. */
+export function variantLabel(v: { name: string; isBaseline: boolean }): SafeHtml {
+  return html`${v.name}${v.isBaseline ? html` <span class="tag">baseline</span>` : ''}`
+}
+
+/**
+ * Variants in report order: by `rank` (a group, then a key within it, both ascending), ties by
+ * name, so every table and chart of a scenario lists them alike.
+ */
+export function sortByRank<V extends { name: string }>(variants: readonly V[], rank: (v: V) => [number, number]): V[] {
+  return [...variants].sort((a, b) => {
+    const [ga, ka] = rank(a)
+    const [gb, kb] = rank(b)
+    return ga - gb || ka - kb || a.name.localeCompare(b.name)
+  })
+}
+
+/**
+ * Why a micro or http variant did not complete, and after how many rounds; `roundsNote` follows
+ * the count (e.g. that the row's figures come from those rounds). EMPTY for a completed one.
+ */
+export function variantProblem(v: VariantResult | HttpVariantResult, roundsNote = ''): SafeHtml {
+  const partial = v.rounds.length > 0 ? `, after ${v.rounds.length} completed round${v.rounds.length === 1 ? '' : 's'}${roundsNote}` : ''
+  switch (v.state) {
+    case 'errored':
+      return html`<span class="problem">Errored in ${v.phase}${partial}:</span> <span class="message">${v.error.message}</span>${stack(v.error.stack)}`
+    case 'timeout':
+      return html`<span class="problem">Timed out in ${v.phase}</span> (limit ${formatMs(v.timeoutMs)})${partial}.`
+    case 'interrupted':
+      return html`<span class="problem">Interrupted</span> before it finished${partial}.`
+    default:
+      return EMPTY
+  }
+}
+
+/** What each variant counted while it ran (conflicts, retries, cache hits …): a column per counter, EMPTY when none counted. */
+export function countersTable<V extends { counters?: Record<string, number> }>(variants: readonly V[], first: Column<V>): SafeHtml {
+  const rows = variants.filter((v) => v.counters && Object.keys(v.counters).length > 0)
+  if (rows.length === 0) return EMPTY
+  const names = [...new Set(rows.flatMap((v) => Object.keys(v.counters!)))]
+  return table<V>(
+    [first, ...names.map((name) => ({ header: name, numeric: true, cell: (v: V) => (v.counters && name in v.counters ? formatInteger(v.counters[name]) : MISSING) }))],
+    rows,
+    { className: 'counters' },
+  )
 }
 
 export function paramChips(params: Record<string, unknown>): SafeHtml {

@@ -16,16 +16,16 @@ import {
   formatDuration,
   formatInteger,
   formatMs,
-  formatPValue,
   formatPercent,
   formatRate,
   formatRatio,
   pickUnit,
 } from '../format.ts'
-import { block, stack, stateBadge, verdictBadge } from './common.ts'
-import { PHASE_COLOURS, REST_COLOUR, variantColours, withAlpha, type ReportContext } from './context.ts'
+import { breakdownChart, percentileChart, roundsChart } from './charts.ts'
+import { block, pValueText, sortByRank, stateBadge, variantLabel, variantProblem, verdictBadge } from './common.ts'
+import { variantColours, withAlpha, type ReportContext } from './context.ts'
 import { EMPTY, html, table, type SafeHtml } from './markup.ts'
-import { levelCurve, levelLabel, levelMatrix, levelTicks, sweepBudgets, sweepClaims, sweepHeader, sweepProfiles, sweepWarnings, type CurveSeries, type Sweep } from './sweep.ts'
+import { levelCurve, levelDetail, levelLabel, levelMatrix, levelTicks, sweepSections, type CurveSeries, type Sweep } from './sweep.ts'
 
 type HttpSweep = Sweep<HttpScenarioResult>
 type Cell = HttpVariantResult
@@ -50,15 +50,6 @@ export function throughputRatio(c: Comparison): { estimate: number; low: number;
 function throughputText(c: Comparison): string {
   const t = throughputRatio(c)
   return `${formatRatio(t.estimate)} [${formatRatio(t.low)}–${formatRatio(t.high)}]`
-}
-
-function pText(p: number): string {
-  const text = formatPValue(p)
-  return text.startsWith('<') ? `p ${text}` : `p = ${text}`
-}
-
-function variantLabel(v: { name: string; isBaseline: boolean }): SafeHtml {
-  return html`${v.name}${v.isBaseline ? html` <span class="tag">baseline</span>` : ''}`
 }
 
 function failureText(cell: Cell): string {
@@ -221,7 +212,7 @@ function ratioChart(sweep: HttpSweep, ctx: ReportContext, colours: Map<string, s
       sweep.cases.map((c) => {
         const cmp = comparisonOf(c, v.name)
         if (!cmp) return null
-        return [`${v.name} at ${formatInteger(c.level.value)}: throughput ${throughputText(cmp)}`, `${cmp.verdict}, ${pText(cmp.pValue)} (n = ${cmp.n})`]
+        return [`${v.name} at ${formatInteger(c.level.value)}: throughput ${throughputText(cmp)}`, `${cmp.verdict}, ${pValueText(cmp.pValue)} (n = ${cmp.n})`]
       }),
     ),
   })
@@ -266,41 +257,16 @@ export function httpBreakdownSection(sweep: HttpSweep, ctx: ReportContext): Safe
   const bars = sweep.variants.flatMap(({ name }) =>
     sweep.cases.flatMap((c) => {
       const v = cellOf(c, name)
-      return v?.state === 'completed' && v.breakdown && v.breakdown.phases.length + (v.breakdown.restMeanNs > 0 ? 1 : 0) > 0 ? [{ label: `${v.name} · ${formatInteger(c.level.value)}`, b: v.breakdown }] : []
+      return v?.state === 'completed' && v.breakdown && v.breakdown.phases.length + (v.breakdown.restMeanNs > 0 ? 1 : 0) > 0 ? [{ label: `${v.name} · ${formatInteger(c.level.value)}`, breakdown: v.breakdown }] : []
     }),
   )
   if (bars.length === 0) return EMPTY
-  const phaseNames: string[] = []
-  for (const { b } of bars) for (const p of b.phases) if (!phaseNames.includes(p.name)) phaseNames.push(p.name)
-  const unit = pickUnit(Math.max(...bars.map((x) => x.b.totalMeanNs)), DURATION_UNITS)
-  const scaled = (ns: number | undefined) => Number(((ns ?? 0) / unit.size).toPrecision(6))
-  const REST = 'unattributed'
-  const series = [
-    ...phaseNames.map((name, i) => ({ name, colour: PHASE_COLOURS[i % PHASE_COLOURS.length]!, pick: (b: (typeof bars)[number]['b']) => b.phases.find((p) => p.name === name) })),
-    { name: REST, colour: REST_COLOUR, pick: (b: (typeof bars)[number]['b']) => ({ meanNs: b.restMeanNs, share: b.restShare }) },
-  ]
-  const figure = ctx.chart({
+  const figure = breakdownChart(ctx, {
     label: `Latency breakdown per request, per variant and ${sweep.levelName}`,
     height: 90 + 34 * bars.length,
-    caption: html`Mean self time per request in each traced phase (${unit.symbol}), labelled <em>variant · ${sweep.levelName}</em>; grey is time no phase accounts for. From a separate traced pass.`,
-    config: {
-      type: 'bar',
-      data: {
-        labels: bars.map((x) => x.label),
-        datasets: series.map((p) => ({ label: p.name, data: bars.map((x) => scaled(p.pick(x.b)?.meanNs)), backgroundColor: p.colour, borderColor: '#ffffff', borderWidth: 1, stack: 'time', barPercentage: 0.7 })),
-      },
-      options: {
-        indexAxis: 'y',
-        scales: { x: { stacked: true, beginAtZero: true, title: { display: true, text: `mean time per request (${unit.symbol})` } }, y: { stacked: true, grid: { display: false } } },
-        plugins: { legend: { position: 'bottom' } },
-      },
-    },
-    tooltips: series.map((p) =>
-      bars.map((x) => {
-        const phase = p.pick(x.b)
-        return phase ? `${p.name}: ${formatDuration(phase.meanNs)} (${formatPercent(phase.share)})` : null
-      }),
-    ),
+    caption: (unit) => html`Mean self time per request in each traced phase (${unit.symbol}), labelled <em>variant · ${sweep.levelName}</em>; grey is time no phase accounts for. From a separate traced pass.`,
+    axis: 'mean time per request',
+    bars,
   })
   return block('Latency breakdown', figure)
 }
@@ -313,64 +279,22 @@ function orderCells(c: HttpScenarioResult): Cell[] {
     if (v.state === 'completed') return ratio.has(v.name) ? [1, ratio.get(v.name)!] : [2, -v.stats.requestsPerSec]
     return [3, 0]
   }
-  return [...c.variants].sort((a, b) => {
-    const [ga, ka] = rank(a)
-    const [gb, kb] = rank(b)
-    return ga - gb || ka - kb || a.name.localeCompare(b.name)
-  })
+  return sortByRank(c.variants, rank)
 }
 
-function cellProblem(cell: Cell): SafeHtml {
-  const partial = cell.rounds.length > 0 ? `, after ${cell.rounds.length} completed round${cell.rounds.length === 1 ? '' : 's'} (the figures in this row)` : ''
-  switch (cell.state) {
-    case 'completed':
-      return EMPTY
-    case 'errored':
-      return html`<span class="problem">Errored in ${cell.phase}${partial}:</span> <span class="message">${cell.error.message}</span>${stack(cell.error.stack)}`
-    case 'timeout':
-      return html`<span class="problem">Timed out in ${cell.phase}</span> (limit ${formatMs(cell.timeoutMs)})${partial}.`
-    case 'interrupted':
-      return html`<span class="problem">Interrupted</span> before it finished${partial}.`
-  }
-}
-
-function roundsChart(sweep: HttpSweep, c: HttpScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
+function roundsAtLevel(sweep: HttpSweep, c: HttpScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
   const withRounds = orderCells(c).filter((v) => v.rounds.length > 0)
   if (withRounds.length === 0) return EMPTY
   const unit = pickUnit(Math.max(...withRounds.flatMap((v) => v.rounds.map((r) => r.requestsPerSec))), COUNT_UNITS)
-  return ctx.chart({
+  return roundsChart(ctx, {
     label: `Distribution of per-round requests per second, per variant, at ${levelLabel(sweep, c.level.value)}`,
-    height: 70 + 46 * withRounds.length,
     caption: html`One point per round: its requests per second (${unit.symbol}/s). The box spans the middle half of the rounds; a tight box means the rounds agreed.`,
-    config: {
-      type: 'boxplot',
-      data: {
-        labels: withRounds.map((v) => (v.state === 'completed' ? v.name : `${v.name} (${v.state}, partial)`)),
-        datasets: [
-          {
-            label: 'requests per second per round',
-            data: withRounds.map((v) => v.rounds.map((r) => Number((r.requestsPerSec / unit.size).toPrecision(6)))),
-            backgroundColor: withRounds.map((v) => withAlpha(colours.get(v.name)!, 0.25)),
-            borderColor: withRounds.map((v) => colours.get(v.name)!),
-            borderWidth: 1.5,
-            itemRadius: 2.5,
-            itemStyle: 'circle',
-            itemBackgroundColor: withRounds.map((v) => withAlpha(colours.get(v.name)!, 0.8)),
-            itemBorderColor: withRounds.map((v) => colours.get(v.name)!),
-            outlierRadius: 3,
-            outlierBackgroundColor: withRounds.map((v) => colours.get(v.name)!),
-            medianColor: '#0f172a',
-            coef: 1.5,
-          },
-        ],
-      },
-      options: {
-        indexAxis: 'y',
-        scales: { x: { type: 'linear', beginAtZero: false, grace: '4%', title: { display: true, text: `requests per second per round (${unit.symbol}/s)` } }, y: { grid: { display: false } } },
-        plugins: { legend: { display: false } },
-      },
-    },
-    tooltips: [withRounds.map((v) => [`${v.rounds.length} round${v.rounds.length === 1 ? '' : 's'}`, `median ${formatRate(median(v.rounds.map((r) => r.requestsPerSec)))}`])],
+    variants: withRounds,
+    colours,
+    series: 'requests per second per round',
+    values: (v) => v.rounds.map((r) => Number((r.requestsPerSec / unit.size).toPrecision(6))),
+    axis: `requests per second per round (${unit.symbol}/s)`,
+    tooltips: (v) => [`${v.rounds.length} round${v.rounds.length === 1 ? '' : 's'}`, `median ${formatRate(median(v.rounds.map((r) => r.requestsPerSec)))}`],
   })
 }
 
@@ -380,59 +304,14 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-function percentileChart(sweep: HttpSweep, c: HttpScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
-  const done = orderCells(c).filter((v): v is Extract<Cell, { state: 'completed' }> => v.state === 'completed')
-  if (done.length === 0) return EMPTY
-  const points = [
-    { label: 'p50', get: (s: HttpStats) => s.latency.p50Ns },
-    { label: 'p90', get: (s: HttpStats) => s.latency.p90Ns },
-    { label: 'p99', get: (s: HttpStats) => s.latency.p99Ns },
-    { label: 'p99.9', get: (s: HttpStats) => s.latency.p999Ns },
-    { label: 'max', get: (s: HttpStats) => s.latency.maxNs },
-  ]
-  const values = done.flatMap((v) => points.map((p) => p.get(v.stats))).filter((x) => Number.isFinite(x) && x > 0)
-  if (values.length === 0) return EMPTY
-  const logarithmic = Math.max(...values) / Math.min(...values) > 8
-  const unit = logarithmic ? pickUnit(Math.sqrt(Math.min(...values) * Math.max(...values)), DURATION_UNITS) : pickUnit(Math.max(...values), DURATION_UNITS)
-  return ctx.chart({
+function percentilesAtLevel(sweep: HttpSweep, c: HttpScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
+  return percentileChart(ctx, {
     label: `Request latency percentiles per variant at ${levelLabel(sweep, c.level.value)}`,
-    height: 260,
-    caption: html`Request latency at each percentile over every request of every round (${unit.symbol}${logarithmic ? ', log scale' : ''}).`,
-    config: {
-      type: 'line',
-      data: {
-        labels: points.map((p) => p.label),
-        datasets: done.map((v) => ({
-          label: v.name,
-          data: points.map((p) => {
-            const x = p.get(v.stats)
-            return Number.isFinite(x) && (!logarithmic || x > 0) ? Number((x / unit.size).toPrecision(6)) : null
-          }),
-          borderColor: colours.get(v.name),
-          backgroundColor: colours.get(v.name),
-          pointRadius: 3.5,
-          borderWidth: 2,
-          tension: 0,
-        })),
-      },
-      options: {
-        scales: { y: { type: logarithmic ? 'logarithmic' : 'linear', beginAtZero: !logarithmic, title: { display: true, text: `latency (${unit.symbol})` } }, x: { title: { display: true, text: 'percentile' } } },
-        plugins: { legend: { position: 'bottom' } },
-      },
-    },
-    tooltips: done.map((v) => points.map((p) => `${v.name} ${p.label}: ${formatDuration(p.get(v.stats))}`)),
+    caption: (unit, logarithmic) => html`Request latency at each percentile over every request of every round (${unit.symbol}${logarithmic ? ', log scale' : ''}).`,
+    variants: orderCells(c).filter((v): v is Extract<Cell, { state: 'completed' }> => v.state === 'completed'),
+    latency: (v) => v.stats.latency,
+    colours,
   })
-}
-
-function countersTable(c: HttpScenarioResult): SafeHtml {
-  const rows = orderCells(c).filter((v) => v.counters && Object.keys(v.counters).length > 0)
-  if (rows.length === 0) return EMPTY
-  const names = [...new Set(rows.flatMap((v) => Object.keys(v.counters!)))]
-  return table<Cell>(
-    [{ header: 'Counters', cell: variantLabel }, ...names.map((name) => ({ header: name, numeric: true, cell: (v: Cell) => (v.counters && name in v.counters ? formatInteger(v.counters[name]) : MISSING) }))],
-    rows,
-    { className: 'counters' },
-  )
 }
 
 /** Every level in detail: verdicts, latency, errors and server memory per variant; rounds and percentiles. */
@@ -462,7 +341,7 @@ export function httpLevelsSection(sweep: HttpSweep, ctx: ReportContext): SafeHtm
           cell: (v) => {
             if (v.isBaseline) return html`<span class="badge muted">baseline</span>`
             const cmp = comparisonOf(c, v.name)
-            return cmp ? html`${verdictBadge(cmp.verdict)} <span class="pvalue">${pText(cmp.pValue)}</span>` : html`<span class="muted">not compared</span>`
+            return cmp ? html`${verdictBadge(cmp.verdict)} <span class="pvalue">${pValueText(cmp.pValue)}</span>` : html`<span class="muted">not compared</span>`
           },
         },
         { header: 'p50', cell: (v) => formatDuration(stats(v)?.latency.p50Ns), numeric: true },
@@ -473,26 +352,21 @@ export function httpLevelsSection(sweep: HttpSweep, ctx: ReportContext): SafeHtm
         { header: 'State', cell: (v) => stateBadge(v.state) },
       ],
       orderCells(c),
-      { className: 'http-level', detail: cellProblem, rowClass: (v) => `variant-${v.state}` },
+      { className: 'http-level', detail: (v) => variantProblem(v, ' (the figures in this row)'), rowClass: (v) => `variant-${v.state}` },
     )
-    const charts = [roundsChart(sweep, c, ctx, colours), percentileChart(sweep, c, ctx, colours)]
+    const charts = [roundsAtLevel(sweep, c, ctx, colours), percentilesAtLevel(sweep, c, ctx, colours)]
     const what = html`<span class="muted small">${c.request.method} ${c.request.path} · rounds of ${formatMs(c.settings.roundMs)} after ${formatMs(c.settings.warmupMs)} of warm-up</span>`
-    return html`<section class="level"><h4>${levelLabel(sweep, c.level.value)} ${what}</h4>${body}${countersTable(c)}<div class="charts-2">${charts}</div></section>`
+    return levelDetail(sweep, c, { about: what, figures: body, variants: orderCells(c), charts })
   })
   return block('Each level', html`${levels}`)
 }
 
 /** An http sweep's sections, in page order (the header first). */
 export function httpSections(sweep: HttpSweep, ctx: ReportContext): SafeHtml[] {
-  return [
-    sweepHeader(sweep),
+  return sweepSections(sweep, ctx, [
     httpSummarySection(sweep),
     httpCurvesSection(sweep, ctx),
     httpBreakdownSection(sweep, ctx),
     httpLevelsSection(sweep, ctx),
-    sweepClaims(sweep),
-    sweepBudgets(sweep),
-    sweepWarnings(sweep),
-    sweepProfiles(sweep, ctx),
-  ]
+  ])
 }

@@ -17,10 +17,11 @@ import {
   formatRate,
   pickUnit,
 } from '../format.ts'
-import { block, stack } from './common.ts'
+import { percentileChart } from './charts.ts'
+import { block, stack, variantLabel } from './common.ts'
 import { variantColours, type ReportContext } from './context.ts'
 import { EMPTY, html, table, type SafeHtml } from './markup.ts'
-import { levelCurve, levelLabel, levelMatrix, sweepBudgets, sweepClaims, sweepHeader, sweepProfiles, sweepWarnings, type CurveSeries, type Sweep } from './sweep.ts'
+import { levelCurve, levelDetail, levelLabel, levelMatrix, sweepSections, type CurveSeries, type Sweep } from './sweep.ts'
 
 type LoadSweep = Sweep<LoadScenarioResult>
 type Cell = LoadVariantResult
@@ -69,10 +70,6 @@ const CELL_BADGES: Record<Cell['state'], [string, string]> = {
 function cellBadge(state: Cell['state']): SafeHtml {
   const [label, className] = CELL_BADGES[state] ?? [state, 'state-unknown']
   return html`<span class="badge ${className}">${label}</span>`
-}
-
-function variantLabel(v: { name: string; isBaseline: boolean }): SafeHtml {
-  return html`${v.name}${v.isBaseline ? html` <span class="tag">baseline</span>` : ''}`
 }
 
 /** `70.0 k/s → 64.0 k/s`, or one figure when the first and last are the same level. */
@@ -219,47 +216,13 @@ function cellProblem(cell: Cell, c: LoadScenarioResult): SafeHtml {
   return html`<span class="problem">${cell.name} ${fellOverText(cell, c)}.</span>${partial}`
 }
 
-function percentileChart(sweep: LoadSweep, c: LoadScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
-  const done = orderCells(c).filter((v) => v.state === 'completed')
-  if (done.length === 0) return EMPTY
-  const points = [
-    { label: 'p50', get: (f: LoadFigures) => f.latency.p50Ns },
-    { label: 'p90', get: (f: LoadFigures) => f.latency.p90Ns },
-    { label: 'p99', get: (f: LoadFigures) => f.latency.p99Ns },
-    { label: 'p99.9', get: (f: LoadFigures) => f.latency.p999Ns },
-    { label: 'max', get: (f: LoadFigures) => f.latency.maxNs },
-  ]
-  const values = done.flatMap((v) => points.map((p) => p.get(completedFigures(v)!))).filter((x) => Number.isFinite(x) && x > 0)
-  if (values.length === 0) return EMPTY
-  const logarithmic = Math.max(...values) / Math.min(...values) > 8
-  const unit = logarithmic ? pickUnit(Math.sqrt(Math.min(...values) * Math.max(...values)), DURATION_UNITS) : pickUnit(Math.max(...values), DURATION_UNITS)
-  return ctx.chart({
+function percentilesAtLevel(sweep: LoadSweep, c: LoadScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
+  return percentileChart(ctx, {
     label: `Latency percentiles per variant at ${levelLabel(sweep, c.level.value)}`,
-    height: 260,
-    caption: html`Emit → handled latency at each percentile (${unit.symbol}${logarithmic ? ', log scale' : ''}); a late rise is a long tail.`,
-    config: {
-      type: 'line',
-      data: {
-        labels: points.map((p) => p.label),
-        datasets: done.map((v) => ({
-          label: v.name,
-          data: points.map((p) => {
-            const x = p.get(completedFigures(v)!)
-            return Number.isFinite(x) && (!logarithmic || x > 0) ? Number((x / unit.size).toPrecision(6)) : null
-          }),
-          borderColor: colours.get(v.name),
-          backgroundColor: colours.get(v.name),
-          pointRadius: 3.5,
-          borderWidth: 2,
-          tension: 0,
-        })),
-      },
-      options: {
-        scales: { y: { type: logarithmic ? 'logarithmic' : 'linear', beginAtZero: !logarithmic, title: { display: true, text: `latency (${unit.symbol})` } }, x: { title: { display: true, text: 'percentile' } } },
-        plugins: { legend: { position: 'bottom' } },
-      },
-    },
-    tooltips: done.map((v) => points.map((p) => `${v.name} ${p.label}: ${formatDuration(p.get(completedFigures(v)!))}`)),
+    caption: (unit, logarithmic) => html`Emit → handled latency at each percentile (${unit.symbol}${logarithmic ? ', log scale' : ''}); a late rise is a long tail.`,
+    variants: orderCells(c).filter((v) => v.state === 'completed'),
+    latency: (v) => completedFigures(v)!.latency,
+    colours,
   })
 }
 
@@ -295,17 +258,6 @@ function memorySeriesChart(sweep: LoadSweep, c: LoadScenarioResult, ctx: ReportC
   })
 }
 
-function countersTable(c: LoadScenarioResult): SafeHtml {
-  const rows = orderCells(c).filter((v) => v.counters && Object.keys(v.counters).length > 0)
-  if (rows.length === 0) return EMPTY
-  const names = [...new Set(rows.flatMap((v) => Object.keys(v.counters!)))]
-  return table<Cell>(
-    [{ header: 'Counters', cell: variantLabel }, ...names.map((name) => ({ header: name, numeric: true, cell: (v: Cell) => (v.counters && name in v.counters ? formatInteger(v.counters[name]) : MISSING) }))],
-    rows,
-    { className: 'counters' },
-  )
-}
-
 /** Every level in detail: a row per variant with every figure, latency percentiles and memory over time. */
 export function loadLevelsSection(sweep: LoadSweep, ctx: ReportContext): SafeHtml {
   const colours = variantColours(sweep.variants)
@@ -328,23 +280,18 @@ export function loadLevelsSection(sweep: LoadSweep, ctx: ReportContext): SafeHtm
       orderCells(c),
       { className: 'load-level', detail: (v) => cellProblem(v, c), rowClass: (v) => `variant-${v.state}` },
     )
-    const charts = [percentileChart(sweep, c, ctx, colours), memorySeriesChart(sweep, c, ctx, colours)]
+    const charts = [percentilesAtLevel(sweep, c, ctx, colours), memorySeriesChart(sweep, c, ctx, colours)]
     const window = html`<span class="muted small">${formatMs(c.settings.durationMs)} measured after ${formatMs(c.settings.warmupMs)} of warm-up${c.settings.maxMemoryMB ? `, heap ceiling ${formatInteger(c.settings.maxMemoryMB)} MB` : ''}</span>`
-    return html`<section class="level"><h4>${levelLabel(sweep, c.level.value)} ${window}</h4>${body}${countersTable(c)}<div class="charts-2">${charts}</div></section>`
+    return levelDetail(sweep, c, { about: window, figures: body, variants: orderCells(c), charts })
   })
   return block('Each level', html`${levels}`)
 }
 
 /** A load sweep's sections, in page order (the header first). */
 export function loadSections(sweep: LoadSweep, ctx: ReportContext): SafeHtml[] {
-  return [
-    sweepHeader(sweep),
+  return sweepSections(sweep, ctx, [
     loadSummarySection(sweep),
     loadCurvesSection(sweep, ctx),
     loadLevelsSection(sweep, ctx),
-    sweepClaims(sweep),
-    sweepBudgets(sweep),
-    sweepWarnings(sweep),
-    sweepProfiles(sweep, ctx),
-  ]
+  ])
 }

@@ -9,11 +9,9 @@ import {
   MISSING,
   formatBytes,
   formatChange,
-  formatCount,
   formatDuration,
   formatInteger,
   formatMs,
-  formatPValue,
   formatPercent,
   formatRate,
   formatRatio,
@@ -21,8 +19,9 @@ import {
   pickUnit,
   type Unit,
 } from '../format.ts'
-import { block, budgetsSection, claimsSection, flamegraphSection, stack, stateBadge, verdictBadge, warningsSection, type Section } from './common.ts'
-import { PHASE_COLOURS, REST_COLOUR, VERDICT_COLOURS, variantColours, withAlpha, type ReportContext } from './context.ts'
+import { breakdownChart, phaseNames, roundsChart, UNATTRIBUTED } from './charts.ts'
+import { block, budgetsSection, claimsSection, countersTable, flamegraphSection, pValueText, sortByRank, stateBadge, variantLabel, variantProblem, verdictBadge, warningsSection, type Section } from './common.ts'
+import { VERDICT_COLOURS, variantColours, withAlpha } from './context.ts'
 import { EMPTY, html, table, type SafeHtml } from './markup.ts'
 
 type Micro = MicroScenarioResult
@@ -36,25 +35,16 @@ const STATE_ORDER: Record<VariantResult['state'], number> = { completed: 0, erro
  */
 export function orderVariants(s: Micro): VariantResult[] {
   const ratio = new Map(s.comparisons.map((c) => [c.variant, c.ratio.estimate]))
-  const rank = (v: VariantResult): number[] => {
+  const rank = (v: VariantResult): [number, number] => {
     if (v.isBaseline || v.name === s.baseline) return [0, 0]
     if (v.state === 'completed') return ratio.has(v.name) ? [1, ratio.get(v.name)!] : [2, v.stats.medianNs]
     return [3 + (STATE_ORDER[v.state] ?? 9), 0]
   }
-  return [...s.variants].sort((a, b) => {
-    const [ga, ka] = rank(a)
-    const [gb, kb] = rank(b)
-    return ga - gb || ka - kb || a.name.localeCompare(b.name)
-  })
+  return sortByRank(s.variants, rank)
 }
 
 function completed(variants: readonly VariantResult[]): VariantCompleted[] {
   return variants.filter((v): v is VariantCompleted => v.state === 'completed')
-}
-
-function pText(p: number): string {
-  const text = formatPValue(p)
-  return text.startsWith('<') ? `p ${text}` : `p = ${text}`
 }
 
 function level(c: Comparison): string {
@@ -63,7 +53,7 @@ function level(c: Comparison): string {
 
 /** One sentence per comparison: what a reader came to learn. */
 function headline(c: Comparison): SafeHtml {
-  const figures = `${formatRatio(c.ratio.estimate)}; ${level(c)} interval ${formatRatioInterval(c.ratio)}, ${pText(c.pValue)}`
+  const figures = `${formatRatio(c.ratio.estimate)}; ${level(c)} interval ${formatRatioInterval(c.ratio)}, ${pValueText(c.pValue)}`
   const band = `±${formatPercent(c.minEffect)}`
   switch (c.verdict) {
     case 'slower':
@@ -86,22 +76,8 @@ function inconclusiveReason(c: Comparison): string {
   return 'the interval and the rank test disagree'
 }
 
-function variantProblem(v: VariantResult): SafeHtml {
-  const partial = v.rounds.length > 0 ? `, after ${v.rounds.length} completed round${v.rounds.length === 1 ? '' : 's'}` : ''
-  switch (v.state) {
-    case 'errored':
-      return html`<span class="problem">Errored in ${v.phase}${partial}:</span> <span class="message">${v.error.message}</span>${stack(v.error.stack)}`
-    case 'timeout':
-      return html`<span class="problem">Timed out in ${v.phase}</span> (limit ${formatMs(v.timeoutMs)})${partial}.`
-    case 'interrupted':
-      return html`<span class="problem">Interrupted</span> before it finished${partial}.`
-    default:
-      return EMPTY
-  }
-}
-
 function variantName(v: VariantResult): SafeHtml {
-  return html`${v.name}${v.isBaseline ? html` <span class="tag">baseline</span>` : ''}${v.flags.length ? html` <span class="flag" title="${v.flags.map((f) => f.code).join(', ')}">⚑</span>` : ''}`
+  return html`${variantLabel(v)}${v.flags.length ? html` <span class="flag" title="${v.flags.map((f) => f.code).join(', ')}">⚑</span>` : ''}`
 }
 
 /** The decision table: time, throughput, ratio and verdict per variant, failures with their message. */
@@ -130,14 +106,14 @@ export const verdictSection: Section<Micro> = (s) => {
           if (v.isBaseline) return html`<span class="badge muted">baseline</span>`
           const c = comparisons.get(v.name)
           if (!c) return html`<span class="muted">${v.state === 'completed' ? 'no baseline to compare' : 'not compared'}</span>`
-          return html`${verdictBadge(c.verdict)} <span class="pvalue">${pText(c.pValue)}</span>`
+          return html`${verdictBadge(c.verdict)} <span class="pvalue">${pValueText(c.pValue)}</span>`
         },
       },
       { header: 'Memory/op', cell: (v) => (v.state === 'completed' && v.memory ? formatBytes(v.memory.bytesPerOp) : MISSING), numeric: true, help: 'Heap bytes allocated per operation' },
       { header: 'State', cell: (v) => stateBadge(v.state) },
     ],
     ordered,
-    { className: 'verdicts', detail: variantProblem, rowClass: (v) => `variant-${v.state}` },
+    { className: 'verdicts', detail: (v) => variantProblem(v), rowClass: (v) => `variant-${v.state}` },
   )
   const lines = orderVariants(s).flatMap((v) => (comparisons.has(v.name) ? [headline(comparisons.get(v.name)!)] : []))
   const baseline = s.variants.find((v) => v.name === s.baseline)
@@ -229,7 +205,7 @@ export const ratioChartSection: Section<Micro> = (s, ctx) => {
       },
     },
     tooltips: [
-      comparisons.map((c) => [`${level(c)} interval ${formatRatioInterval(c.ratio)}`, `${pText(c.pValue)} (${c.test}, n = ${c.n})`]),
+      comparisons.map((c) => [`${level(c)} interval ${formatRatioInterval(c.ratio)}`, `${pValueText(c.pValue)} (${c.test}, n = ${c.n})`]),
       comparisons.map((c) => `${formatRatio(c.ratio.estimate)} (${formatChange(c.ratio.estimate)}): ${c.verdict}`),
     ],
   })
@@ -247,47 +223,19 @@ export const latencySection: Section<Micro> = (s, ctx) => {
 
   if (withRounds.length > 0) {
     const unit = durationUnitFor(withRounds.flatMap((v) => v.rounds.map((r) => r.medianNs)))
-    const label = (v: VariantResult) => (v.state === 'completed' ? v.name : `${v.name} (${v.state}, partial)`)
     parts.push(
-      ctx.chart({
+      roundsChart(ctx, {
         label: 'Distribution of per-round median time per operation, per variant',
-        height: 70 + 46 * withRounds.length,
         caption: html`One point per round: the round's median time per op (${unit.symbol}). The box spans the middle half of the rounds, the line inside is their median; a tight box means the rounds agreed.`,
-        config: {
-          type: 'boxplot',
-          data: {
-            labels: withRounds.map(label),
-            datasets: [
-              {
-                label: 'per-round median',
-                data: withRounds.map((v) => v.rounds.map((r) => scaled(r.medianNs, unit))),
-                backgroundColor: withRounds.map((v) => withAlpha(colours.get(v.name)!, 0.25)),
-                borderColor: withRounds.map((v) => colours.get(v.name)!),
-                borderWidth: 1.5,
-                itemRadius: 2.5,
-                itemStyle: 'circle',
-                itemBackgroundColor: withRounds.map((v) => withAlpha(colours.get(v.name)!, 0.8)),
-                itemBorderColor: withRounds.map((v) => colours.get(v.name)!),
-                outlierRadius: 3,
-                outlierBackgroundColor: withRounds.map((v) => colours.get(v.name)!),
-                medianColor: '#0f172a',
-                coef: 1.5,
-              },
-            ],
-          },
-          options: {
-            indexAxis: 'y',
-            // Fit the axis to the rounds, not to zero (the bar chart's default): the boxes are what a reader compares.
-            scales: { x: { type: 'linear', beginAtZero: false, grace: '4%', title: { display: true, text: `median time per op per round (${unit.symbol})` } }, y: { grid: { display: false } } },
-            plugins: { legend: { display: false } },
-          },
+        variants: withRounds,
+        colours,
+        series: 'per-round median',
+        values: (v) => v.rounds.map((r) => scaled(r.medianNs, unit)),
+        axis: `median time per op per round (${unit.symbol})`,
+        tooltips: (v) => {
+          const medians = v.rounds.map((r) => r.medianNs).sort((a, b) => a - b)
+          return [`${v.rounds.length} round${v.rounds.length === 1 ? '' : 's'}`, `middle round ${formatDuration(medians[medians.length >> 1])}`, `range ${formatDuration(medians[0])} – ${formatDuration(medians[medians.length - 1])}`]
         },
-        tooltips: [
-          withRounds.map((v) => {
-            const medians = v.rounds.map((r) => r.medianNs).sort((a, b) => a - b)
-            return [`${v.rounds.length} round${v.rounds.length === 1 ? '' : 's'}`, `middle round ${formatDuration(medians[medians.length >> 1])}`, `range ${formatDuration(medians[0])} – ${formatDuration(medians[medians.length - 1])}`]
-          }),
-        ],
       }),
     )
   }
@@ -367,57 +315,26 @@ export const latencySection: Section<Micro> = (s, ctx) => {
 export const breakdownSection: Section<Micro> = (s, ctx) => {
   const traced = completed(orderVariants(s)).filter((v) => v.breakdown && v.breakdown.phases.length + (v.breakdown.restMeanNs > 0 ? 1 : 0) > 0)
   if (traced.length === 0) return EMPTY
-  const phaseNames: string[] = []
-  for (const v of traced) for (const p of v.breakdown!.phases) if (!phaseNames.includes(p.name)) phaseNames.push(p.name)
-  const unit = durationUnitFor(traced.map((v) => v.breakdown!.totalMeanNs))
-  const phaseOf = (v: VariantCompleted, name: string) => v.breakdown!.phases.find((p) => p.name === name)
-  const REST = 'unattributed'
-  const series = [
-    ...phaseNames.map((name, i) => ({ name, colour: PHASE_COLOURS[i % PHASE_COLOURS.length], mean: (v: VariantCompleted) => phaseOf(v, name)?.meanNs, share: (v: VariantCompleted) => phaseOf(v, name)?.share })),
-    { name: REST, colour: REST_COLOUR, mean: (v: VariantCompleted) => v.breakdown!.restMeanNs, share: (v: VariantCompleted) => v.breakdown!.restShare },
-  ]
-  const figure = ctx.chart({
+  const figure = breakdownChart(ctx, {
     label: 'Latency breakdown: mean time per operation in each traced phase, stacked per variant',
     height: 90 + 46 * traced.length,
-    caption: html`Mean self time per op in each traced phase (${unit.symbol}); grey is time inside the op no phase accounts for. From a separate traced pass, so totals can differ slightly from the timed figures.`,
-    config: {
-      type: 'bar',
-      data: {
-        labels: traced.map((v) => v.name),
-        datasets: series.map((p) => ({
-          label: p.name,
-          data: traced.map((v) => scaled(p.mean(v) ?? 0, unit)),
-          backgroundColor: p.colour,
-          borderColor: '#ffffff',
-          borderWidth: 1,
-          stack: 'time',
-          barPercentage: 0.7,
-        })),
-      },
-      options: {
-        indexAxis: 'y',
-        scales: {
-          x: { stacked: true, beginAtZero: true, title: { display: true, text: `mean time per op (${unit.symbol})` } },
-          y: { stacked: true, grid: { display: false } },
-        },
-        plugins: { legend: { position: 'bottom' } },
-      },
-    },
-    tooltips: series.map((p) => traced.map((v) => (p.mean(v) === undefined ? null : `${p.name}: ${formatDuration(p.mean(v))} (${formatPercent(p.share(v))})`))),
+    caption: (unit) => html`Mean self time per op in each traced phase (${unit.symbol}); grey is time inside the op no phase accounts for. From a separate traced pass, so totals can differ slightly from the timed figures.`,
+    axis: 'mean time per op',
+    bars: traced.map((v) => ({ label: v.name, breakdown: v.breakdown! })),
   })
   const cell = (mean: number | undefined, share: number | undefined) => (mean === undefined ? MISSING : html`${formatDuration(mean)} <span class="muted">${formatPercent(share)}</span>`)
-  const rows = [...phaseNames, REST, 'total traced']
+  const rows = [...phaseNames(traced.map((v) => v.breakdown!)), UNATTRIBUTED, 'total traced']
   const breakdownTable = table<string>(
     [
-      { header: 'Phase', cell: (name) => (name === REST || name === 'total traced' ? html`<em>${name}</em>` : name) },
+      { header: 'Phase', cell: (name) => (name === UNATTRIBUTED || name === 'total traced' ? html`<em>${name}</em>` : name) },
       ...traced.map((v) => ({
         header: v.name,
         numeric: true,
         cell: (name: string) => {
           const b = v.breakdown!
           if (name === 'total traced') return html`${formatDuration(b.totalMeanNs)} <span class="muted">${formatInteger(b.ops)} ops</span>`
-          if (name === REST) return cell(b.restMeanNs, b.restShare)
-          const phase = phaseOf(v, name)
+          if (name === UNATTRIBUTED) return cell(b.restMeanNs, b.restShare)
+          const phase = b.phases.find((p) => p.name === name)
           return cell(phase?.meanNs, phase?.share)
         },
       })),
@@ -451,20 +368,7 @@ export const memorySection: Section<Micro> = (s) => {
 }
 
 /** What each variant counted while it ran (conflicts, retries, cache hits …). */
-export const countersSection: Section<Micro> = (s) => {
-  const rows = orderVariants(s).filter((v) => v.counters && Object.keys(v.counters).length > 0)
-  if (rows.length === 0) return EMPTY
-  const names = [...new Set(rows.flatMap((v) => Object.keys(v.counters!)))]
-  const body = table<VariantResult>(
-    [
-      { header: 'Variant', cell: variantName },
-      ...names.map((name) => ({ header: name, numeric: true, cell: (v: VariantResult) => (v.counters && name in v.counters ? formatInteger(v.counters[name]) : MISSING) })),
-    ],
-    rows,
-    { className: 'counters' },
-  )
-  return block('Counters', body)
-}
+export const countersSection: Section<Micro> = (s) => block('Counters', countersTable(orderVariants(s), { header: 'Variant', cell: variantName }))
 
 /** A micro scenario's sections, in page order (after the scenario header). */
 export const MICRO_SECTIONS: Section<Micro>[] = [

@@ -7,7 +7,7 @@
  */
 import type { HttpScenarioResult, LoadScenarioResult, ScenarioResult, ScenarioState } from '../../result/schema.ts'
 import { formatDate, formatInteger, formatMs, pickUnit, type Unit } from '../format.ts'
-import { block, budgetState, claimHolds, paramChips, profileList, stack, stateBadge } from './common.ts'
+import { block, budgetState, claimHolds, countersTable, paramChips, profileList, stack, stateBadge, variantLabel } from './common.ts'
 import { withAlpha, type ReportContext } from './context.ts'
 import { EMPTY, html, table, type Interpolation, type SafeHtml } from './markup.ts'
 
@@ -181,6 +181,27 @@ export function sweepWarnings(sweep: Sweep): SafeHtml {
 export function sweepProfiles(sweep: Sweep, ctx: ReportContext): SafeHtml {
   const body = profileList(sweep.cases.map((c) => ({ label: levelLabel(sweep, c.level.value), links: ctx.flamegraphsFor(c), failures: ctx.profileFailures(c) })))
   return block('Profiles', body, 'Flame graphs of each variant at the level profiled (the lowest measured, unless --param picked one); the differential one colours each frame by the change in self time against the baseline (red: more, blue: less).')
+}
+
+/** A sweep's page: the header, the sections of its kind, then claims, budgets, warnings and profiles of every level. */
+export function sweepSections(sweep: Sweep, ctx: ReportContext, kindSections: SafeHtml[]): SafeHtml[] {
+  return [sweepHeader(sweep), ...kindSections, sweepClaims(sweep), sweepBudgets(sweep), sweepWarnings(sweep), sweepProfiles(sweep, ctx)]
+}
+
+export interface LevelDetail {
+  /** After the level in the heading: what ran there (window, request …). */
+  about: SafeHtml
+  /** The row-per-variant table of the level's figures. */
+  figures: SafeHtml
+  /** The level's variants in the order of that table, for the counters under it. */
+  variants: ReadonlyArray<{ name: string; isBaseline: boolean; counters?: Record<string, number> }>
+  charts: SafeHtml[]
+}
+
+/** One level in detail: heading, figures, what the variants counted, then its charts side by side. */
+export function levelDetail(sweep: Sweep, c: SweepCase, detail: LevelDetail): SafeHtml {
+  const counters = countersTable(detail.variants, { header: 'Counters', cell: variantLabel })
+  return html`<section class="level"><h4>${levelLabel(sweep, c.level.value)} ${detail.about}</h4>${detail.figures}${counters}<div class="charts-2">${detail.charts}</div></section>`
 }
 
 /** A variant × level table: one row per variant, one column per level. */
