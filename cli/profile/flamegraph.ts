@@ -3,11 +3,10 @@
  * cli/profile/assets/flamegraph.js from the tree inlined as JSON. No request leaves the page (a hash-only
  * Content-Security-Policy backs that up), so it opens from `file://`; every string is escaped.
  */
-import { createHash } from 'node:crypto'
 import { perfkitScript } from '../report/assets.ts'
-import { jsonForScript } from '../report/escape.ts'
 import { formatDuration, formatPercent } from '../report/format.ts'
-import { html, table, trusted, type SafeHtml } from '../report/html/markup.ts'
+import { selfContainedPage } from '../report/html/document.ts'
+import { html, table, type SafeHtml } from '../report/html/markup.ts'
 import { changesByFrame, type DiffNode, type DiffTree } from './diff.ts'
 import { selfByFrame, type Frame, type FrameCategory, type FrameNode, type FrameTree } from './tree.ts'
 
@@ -55,10 +54,6 @@ function flatten<N extends { key: string; frame: Frame; children: N[] }>(root: N
   return { frames, nodes }
 }
 
-function sha256(text: string): string {
-  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`
-}
-
 const PAGE_CSS = `
 :root { --text: #0f172a; --muted: #5b6b80; --border: #e2e8f0; --panel: #f8fafc; --accent: #1d4ed8;
   --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
@@ -101,25 +96,7 @@ tbody th { font-weight: 600; overflow-wrap: anywhere; }
 `
 
 function page(title: string, body: SafeHtml, data: unknown): string {
-  const script = perfkitScript('cli/profile/assets/flamegraph.js')
-  const csp = ["default-src 'none'", `script-src ${sha256(script)}`, "style-src 'unsafe-inline'", 'img-src data:', "base-uri 'none'", "form-action 'none'"].join('; ')
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="generator" content="perfkit">
-<title>${title}</title>
-<style>${trusted(PAGE_CSS)}</style>
-</head>
-<body>
-${body}
-<script type="application/json" id="perfkit-flame">${trusted(jsonForScript(data))}</script>
-<script>${trusted(script)}</script>
-</body>
-</html>
-`.value
+  return selfContainedPage({ title, css: PAGE_CSS, body, dataId: 'perfkit-flame', data, scripts: [perfkitScript('cli/profile/assets/flamegraph.js')] })
 }
 
 function header(p: FlamegraphPage, kind: string): SafeHtml {
