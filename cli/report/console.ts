@@ -410,6 +410,7 @@ function throughputText(comparison: Comparison | undefined): string {
 
 function breakdownLine(name: string, b: Breakdown, options: ConsoleOptions): string {
   const parts = b.phases.map((p) => `${p.name} ${formatPercent(p.share)}`)
+  if (b.overlapping) return `  ${paint(options, 'cyan', `${name} breakdown`)} (traced ${formatDuration(b.totalMeanNs)}/op; phases ran concurrently, so shares add up to ${formatPercent(1 - b.restShare)}): ${parts.join(' · ')}`
   parts.push(`rest ${formatPercent(b.restShare)}`)
   return `  ${paint(options, 'cyan', `${name} breakdown`)} (traced ${formatDuration(b.totalMeanNs)}/op): ${parts.join(' · ')}`
 }

@@ -306,6 +306,12 @@ export interface Breakdown {
    * process preempted, a GC pause), not a phase of the work. `ops` counts the ones kept.
    */
   outliers?: number
+  /**
+   * Set when the op ran its phases concurrently (parallel writers, requests in flight together):
+   * their self times overlap and add up to more than the op took, so `restMeanNs` is negative and
+   * shares sum past 100 %. Each share is still the phase's time over the op's.
+   */
+  overlapping?: true
 }
 
 interface VariantBase<Round = RoundSummary> {

@@ -6,6 +6,9 @@ import { median } from './describe.ts'
 /** A traced op this many times slower than the median one was stalled (preempted, a GC pause), not slow in any phase. */
 export const OUTLIER_FACTOR = 10
 
+/** Phases adding up to more than the op by over this share of it ran concurrently. */
+const OVERLAP_TOLERANCE = 0.01
+
 /**
  * Means are additive where medians are not: each phase's mean self time over ALL ops (0 where it
  * did not run) plus the rest's mean equals the mean total exactly, so the stacked bar adds up.
@@ -43,5 +46,7 @@ export function summarizeBreakdown(traced: readonly OpTrace[]): Breakdown {
     restMeanNs,
     restShare: totalMeanNs > 0 ? restMeanNs / totalMeanNs : 0,
     ...(ops.length < traced.length ? { outliers: traced.length - ops.length } : {}),
+    // Phases that ran side by side overlap; a sliver below zero is rounding in the clock, not overlap.
+    ...(restMeanNs < -OVERLAP_TOLERANCE * totalMeanNs ? { overlapping: true as const } : {}),
   }
 }

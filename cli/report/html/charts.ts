@@ -94,7 +94,8 @@ export function breakdownChart(ctx: ReportContext, options: BreakdownChartOption
   const unit = pickUnit(Math.max(...bars.map((x) => x.breakdown.totalMeanNs), 0), DURATION_UNITS)
   const series = [
     ...phaseNames(bars.map((x) => x.breakdown)).map((name, i) => ({ name, colour: PHASE_COLOURS[i % PHASE_COLOURS.length]!, pick: (b: Breakdown) => b.phases.find((p) => p.name === name) })),
-    { name: UNATTRIBUTED, colour: REST_COLOUR, pick: (b: Breakdown) => ({ meanNs: b.restMeanNs, share: b.restShare }) },
+    // Overlapping phases leave no rest to draw (it would be negative).
+    { name: UNATTRIBUTED, colour: REST_COLOUR, pick: (b: Breakdown) => (b.overlapping ? undefined : { meanNs: b.restMeanNs, share: b.restShare }) },
   ]
   return ctx.chart({
     label: options.label,

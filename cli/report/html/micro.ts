@@ -318,7 +318,7 @@ export const breakdownSection: Section<Micro> = (s, ctx) => {
   const figure = breakdownChart(ctx, {
     label: 'Latency breakdown: mean time per operation in each traced phase, stacked per variant',
     height: 90 + 46 * traced.length,
-    caption: (unit) => html`Mean self time per op in each traced phase (${unit.symbol}); grey is time inside the op no phase accounts for. From a separate traced pass, so totals can differ slightly from the timed figures.`,
+    caption: (unit) => html`Mean self time per op in each traced phase (${unit.symbol}); grey is time inside the op no phase accounts for. From a separate traced pass, so totals can differ slightly from the timed figures.${traced.some((v) => v.breakdown!.overlapping) ? html` ${traced.filter((v) => v.breakdown!.overlapping).map((v) => v.name).join(', ')}: phases ran concurrently, so their bars add up to more than the op took.` : EMPTY}`,
     axis: 'mean time per op',
     bars: traced.map((v) => ({ label: v.name, breakdown: v.breakdown! })),
   })
@@ -333,7 +333,7 @@ export const breakdownSection: Section<Micro> = (s, ctx) => {
         cell: (name: string) => {
           const b = v.breakdown!
           if (name === 'total traced') return html`${formatDuration(b.totalMeanNs)} <span class="muted">${formatInteger(b.ops)} ops</span>`
-          if (name === UNATTRIBUTED) return cell(b.restMeanNs, b.restShare)
+          if (name === UNATTRIBUTED) return b.overlapping ? html`<span class="muted" title="phases ran concurrently: their times overlap">overlap</span>` : cell(b.restMeanNs, b.restShare)
           const phase = b.phases.find((p) => p.name === name)
           return cell(phase?.meanNs, phase?.share)
         },

@@ -115,4 +115,15 @@ describe('summarizeBreakdown', () => {
     expect(b.phases[0]!.meanNs).toBeCloseTo(224.8, 9)
     expect(summarizeBreakdown([op(100), op(120)]).outliers).toBeUndefined()
   })
+
+  it('marks phases that ran concurrently (they add up to more than the op), and only those', () => {
+    // Two writers in parallel inside one 100 ns op, each 80 ns in the database: 160 ns of phases.
+    const parallel = summarizeBreakdown([{ totalNs: 100, phases: { 'append.db': 160 } }])
+    expect(parallel.overlapping).toBe(true)
+    expect(parallel.restMeanNs).toBe(-60)
+    expect(parallel.phases[0]!.share).toBe(1.6)
+    // Sequential phases: no overlap, and a sliver under zero (clock rounding) is not overlap either.
+    expect(summarizeBreakdown([{ totalNs: 100, phases: { a: 60, b: 40 } }]).overlapping).toBeUndefined()
+    expect(summarizeBreakdown([{ totalNs: 1000, phases: { a: 1005 } }]).overlapping).toBeUndefined()
+  })
 })
