@@ -9,71 +9,40 @@
  * tail the parent reports, and the variant's cell is `errored`.
  */
 import v8 from 'node:v8'
-import { pathToFileURL } from 'node:url'
 import { startTracing, stopTracing } from '../../fixtures/trace/index.ts'
-import { redact } from '../errors.ts'
 import { summarizeBreakdown } from '../stats/breakdown.ts'
 import type { HttpScenario, HttpServerContext } from '../config/types.ts'
+import { ChildRuntime, importScenario, processFigures, sanitizeCounters, ScenarioLife } from './child-runtime.ts'
 import type { HttpChildMessage, HttpParentMessage } from './http-protocol.ts'
 import { resolveServerFactory, startServer, type RunningServer } from './http-server.ts'
 import type { RunningCpuProfile } from '../profile/inspector.ts'
 
-process.on('SIGINT', () => {})
+const child = new ChildRuntime<HttpParentMessage, HttpChildMessage>('start')
+child.crashOnStrayErrors()
 
-let phase = 'start'
-let scenario: HttpScenario | undefined
+let life: ScenarioLife<HttpScenario> | undefined
 let context: HttpServerContext | undefined
 let running: RunningServer | undefined
-let setupDone = false
-const controller = new AbortController()
 const gc = { count: 0, totalMs: 0 }
 let window: { cpu: NodeJS.CpuUsage; startNs: bigint; profiler: v8.GCProfiler; received: number; peakRss: number; sampler: NodeJS.Timeout } | undefined
 let profiling: { profiler: RunningCpuProfile; received: number; startedAt: number } | undefined
 /** How often resident memory is sampled during a window: maxRSS would include start-up (building a database) and cannot be reset. */
 const RSS_SAMPLE_MS = 20
 
-function send(message: HttpChildMessage): void {
-  process.send?.(message)
-}
-
-function describe(error: unknown): { message: string; stack?: string } {
-  if (error instanceof Error) return { message: redact(error.message || error.name), stack: error.stack ? redact(error.stack) : undefined }
-  return { message: redact(String(error)) }
-}
-
-/** The server died outside any request of ours: say why on stderr (the parent keeps its tail), then go. */
-function crash(error: unknown): void {
-  const { message, stack } = describe(error)
-  process.stderr.write(`${stack ?? message}\n`)
-  send({ type: 'error', phase, message, ...(stack ? { stack } : {}) })
-  setTimeout(() => process.exit(1), 50)
-}
-
-process.on('unhandledRejection', crash)
-process.on('uncaughtException', crash)
-process.on('disconnect', () => process.exit(0))
-
 async function handle(message: HttpParentMessage): Promise<HttpChildMessage> {
   switch (message.type) {
     case 'start': {
-      phase = 'start'
+      child.phase = 'start'
       const started = performance.now()
-      const module = (await import(pathToFileURL(message.file).href)) as { default?: unknown }
-      const exported = Array.isArray(module.default) ? module.default[message.index] : module.default
-      scenario = exported as HttpScenario
-      if (!scenario || scenario.name !== message.scenario) throw new Error(`scenario "${message.scenario}" is no longer in ${message.file}`)
-      const variant = scenario.variants[message.variant]
-      if (variant === undefined) throw new Error(`variant "${message.variant}" is no longer in scenario "${message.scenario}"`)
-      const setupContext = { params: message.params, variant: message.variant, scenario: scenario.name, signal: controller.signal }
-      const state = scenario.setup ? await scenario.setup(setupContext) : undefined
-      setupDone = true
-      context = { ...setupContext, state }
-      const factory = await resolveServerFactory(variant, message.file)
+      life = new ScenarioLife((await importScenario(message)) as HttpScenario, message.variant)
+      const setupContext = await life.setup(message.params)
+      context = { ...setupContext, state: life.state }
+      const factory = await resolveServerFactory(life.scenario.variants[message.variant]!, message.file)
       running = await startServer(factory, context)
       return { type: 'ready', port: running.port, startMs: performance.now() - started, rssBytes: process.memoryUsage().rss }
     }
     case 'round-start': {
-      phase = message.label
+      child.phase = message.label
       const profiler = new v8.GCProfiler()
       profiler.start()
       const w = { cpu: process.cpuUsage(), startNs: process.hrtime.bigint(), profiler, received: running!.received, peakRss: process.memoryUsage.rss(), sampler: undefined as unknown as NodeJS.Timeout }
@@ -104,7 +73,7 @@ async function handle(message: HttpParentMessage): Promise<HttpChildMessage> {
       }
     }
     case 'trace-start':
-      phase = 'traced pass'
+      child.phase = 'traced pass'
       startTracing()
       return { type: 'trace-started' }
     case 'trace-stop': {
@@ -113,7 +82,7 @@ async function handle(message: HttpParentMessage): Promise<HttpChildMessage> {
       return { type: 'trace', breakdown, requests: ops.length }
     }
     case 'profile-start': {
-      phase = 'profile'
+      child.phase = 'profile'
       const { startCpuProfile } = await import('../profile/inspector.ts')
       profiling = { profiler: await startCpuProfile(message.samplingIntervalUs), received: running!.received, startedAt: performance.now() }
       return { type: 'profile-started' }
@@ -126,29 +95,14 @@ async function handle(message: HttpParentMessage): Promise<HttpChildMessage> {
       return { type: 'profile', ops: running!.received - received, durationMs }
     }
     case 'counters':
-      phase = 'counters'
-      return { type: 'counters', counters: scenario!.counters && context ? sanitizeCounters(await scenario!.counters(context.state)) : null }
+      child.phase = 'counters'
+      return { type: 'counters', counters: life!.scenario.counters && context ? sanitizeCounters(await life!.scenario.counters(context.state)) : null }
     case 'finish': {
-      phase = 'teardown'
-      controller.abort()
-      await running?.close()
-      if (setupDone && scenario!.teardown) await scenario!.teardown(context!.state, context!)
-      const memory = process.memoryUsage()
-      return { type: 'finished', process: { peakRssBytes: process.resourceUsage().maxRSS * 1024, heapUsedBytes: memory.heapUsed, gc: { ...gc } } }
+      child.phase = 'teardown'
+      await life?.finish(() => running?.close())
+      return { type: 'finished', process: processFigures({ ...gc }) }
     }
   }
 }
 
-function sanitizeCounters(raw: unknown): Record<string, number> {
-  const counters: Record<string, number> = {}
-  if (typeof raw !== 'object' || raw === null) throw new Error('counters(state) must return an object of numbers')
-  for (const [key, value] of Object.entries(raw)) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`counters(state).${key} is not a finite number`)
-    counters[key] = value
-  }
-  return counters
-}
-
-process.on('message', (message: HttpParentMessage) => {
-  handle(message).then(send, (error: unknown) => send({ type: 'error', phase, ...describe(error) }))
-})
+child.serve(handle)

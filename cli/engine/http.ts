@@ -18,25 +18,17 @@ import { RunError, UsageError } from '../errors.ts'
 import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
 import { comparePaired } from '../stats/compare.ts'
 import { mean, median, sd } from '../stats/describe.ts'
-import { createRng, roundOrders } from '../stats/rng.ts'
 import type { ScenarioCase } from './cases.ts'
 import { latencyHistogram, latencyPercentiles } from './http-latency.ts'
 import { driveLoad, type LoadRequest, type LoadWindow } from './http-load.ts'
 import type { HttpChildMessage, HttpParentMessage, ServerReady, ServerWindow } from './http-protocol.ts'
 import { HTTP_HOST } from './http-server.ts'
-import { HIGH_CV, hashSeed } from './micro.ts'
+import { alive, hashSeed, HIGH_CV, planRounds, resultIdentity, VariantChildren, type RoundLimits } from './scheduler.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure, VariantProcess } from './variant-process.ts'
 
-/** Rounds measured before the first look at the verdicts. */
-const INITIAL_ROUNDS = { normal: 8, quick: 6 }
-/** Auto-sampling adds rounds in pairs, so the ABBA order stays balanced. */
-const ROUND_CHUNK = 2
-const MAX_ROUNDS = 60
-/** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
-const INITIAL_SHARE = 0.5
-/** A window shorter than this is mostly connection set-up; longer ones waste the budget on few rounds. */
-const ROUND_MS = { min: 100, max: 2000 }
+/** A window shorter than 100 ms is mostly connection set-up; longer than 2 s wastes the budget on few rounds. */
+const ROUNDS: RoundLimits = { initial: { normal: 8, quick: 6 }, max: 60, ms: { min: 100, max: 2000 } }
 /**
  * autocannon's workers each boot a thread and load autocannon before their connections start, at
  * different moments: only the time all of them were generating load counts, so windows must be
@@ -68,8 +60,6 @@ interface VariantRun {
   finished?: ProcessStats
   failure?: ChildFailure
 }
-
-const alive = (run: VariantRun) => run.failure === undefined
 
 /**
  * VariantProcess speaks the micro protocol's types; the http child answers the same way (one reply
@@ -113,10 +103,6 @@ export function httpWarmupMs(options: HttpOptions, quick: boolean): number {
   return Math.max(options.warmupMs ?? (quick ? WARMUP_MS.quick : WARMUP_MS.normal), options.workers > 0 ? WORKER_ROUND_MIN_MS : 0)
 }
 
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, value))
-}
-
 export async function runHttpCase(
   c: ScenarioCase,
   settings: EngineSettings,
@@ -145,25 +131,8 @@ export async function runHttpCase(
     histogram: latencyHistogram(),
     gc: { count: 0, totalMs: 0 },
   }))
-  const onAbort = () => runs.forEach((r) => r.process.interrupt())
-  signal.addEventListener('abort', onAbort, { once: true })
   let roundMs = 0
-
-  /** A failure ends that variant (recorded, its rounds so far kept), never the scenario. */
-  async function ask<T>(run: VariantRun, step: () => Promise<T>): Promise<T | undefined> {
-    if (!alive(run)) return undefined
-    try {
-      return await step()
-    } catch (error) {
-      run.failure = error instanceof ChildFailure ? error : new ChildFailure('errored', 'engine', (error as Error)?.message ?? String(error))
-      if (run.failure.kind === 'errored' && run.process.running) {
-        await request(run.process, { type: 'finish' }, 'finished', Math.min(timeoutMs, 10_000), 'teardown').catch(() => undefined)
-      }
-      run.process.kill()
-      emit({ type: 'variant-failed', scenario: c.id, variant: run.name, state: run.failure.kind, message: run.failure.message })
-      return undefined
-    }
-  }
+  const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
 
   /** One window of load on a variant's server; a server that dies during it ends it early. */
   const window = (run: VariantRun, durationMs: number, windowConnections = connections): Promise<LoadWindow> =>
@@ -203,25 +172,22 @@ export async function runHttpCase(
       }
     }
 
-    const planned = runs.length
-    const initialRounds = fixedRounds ?? (settings.quick ? INITIAL_ROUNDS.quick : INITIAL_ROUNDS.normal)
-    const minRoundMs = options.workers > 0 ? WORKER_ROUND_MIN_MS : ROUND_MS.min
-    roundMs = fixedRounds
-      ? clamp(timeMs / (planned * fixedRounds), minRoundMs, ROUND_MS.max)
-      : clamp((timeMs * INITIAL_SHARE) / (planned * initialRounds), minRoundMs, ROUND_MS.max)
+    const plan = planRounds(c, settings, {
+      timeMs,
+      fixedRounds,
+      variants: runs.length,
+      names: runs.map((r) => r.name),
+      limits: ROUNDS,
+      minRoundMs: options.workers > 0 ? WORKER_ROUND_MIN_MS : ROUNDS.ms.min,
+    })
+    roundMs = plan.roundMs
     // A window ends on its own; the deadline is for a server that stops answering our requests.
     const windowDeadline = roundMs * 3 + options.requestTimeoutMs + timeoutMs
-    const maxRounds = fixedRounds ?? MAX_ROUNDS
-    const orders = roundOrders(
-      runs.map((r) => r.name),
-      maxRounds,
-      createRng(hashSeed(settings.seed, c.id)),
-    )
 
     for (const run of runs) {
       if (signal.aborted) break
       emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
-      await ask(run, async () => {
+      await children.ask(run, async () => {
         await request(run.process, { type: 'round-start', label: 'warm-up' }, 'round-started', timeoutMs, 'warm-up')
         await window(run, warmupMs)
         // A server that died under the warm-up load says so here.
@@ -229,23 +195,18 @@ export async function runHttpCase(
       })
     }
 
-    const timedStart = Date.now()
-    let round = 0
-    const runRound = async () => {
-      const order = orders[round]!
-      for (let position = 0; position < order.length; position++) {
-        const run = runs.find((r) => r.name === order[position])!
-        if (!alive(run) || signal.aborted) continue
-        emit({ type: 'round', scenario: c.id, variant: run.name, round: round + 1, rounds: Math.max(initialRounds, round + 1) })
+    await children.runRounds(
+      plan,
+      async (run, round, position) => {
         const phase = `round ${round + 1}`
-        const measured = await ask(run, async () => {
+        const measured = await children.ask(run, async () => {
           await request(run.process, { type: 'round-start', label: phase }, 'round-started', windowDeadline, phase)
           const loadWindow = await window(run, roundMs)
           // Asking the server after the window is also how a crash under load surfaces (with its stderr).
           const server = await request(run.process, { type: 'round-end' }, 'round-end', windowDeadline, phase)
           return { loadWindow, server }
         })
-        if (!measured || signal.aborted) continue
+        if (!measured || signal.aborted) return
         const { loadWindow, server } = measured
         run.rounds.push(toRound(round, position, loadWindow, server))
         run.histogram.add(loadWindow.histogram)
@@ -253,44 +214,29 @@ export async function runHttpCase(
         run.heapUsedBytes = server.heapUsedBytes
         run.gc.count += server.gc.count
         run.gc.totalMs += server.gc.totalMs
-      }
-      round++
-    }
-    while (round < initialRounds && !signal.aborted) await runRound()
-    if (!fixedRounds) {
-      const roundCost = () => (Date.now() - timedStart) / Math.max(1, round)
-      while (
-        !signal.aborted &&
-        round + ROUND_CHUNK <= maxRounds &&
-        Date.now() - timedStart + roundCost() * ROUND_CHUNK <= timeMs &&
-        compare(runs, scenario.baseline, settings, minEffect, c.id).some((cmp) => cmp.verdict === 'inconclusive')
-      ) {
-        for (let i = 0; i < ROUND_CHUNK; i++) await runRound()
-      }
-    }
+      },
+      () => compare(runs, scenario.baseline, settings, minEffect, c.id),
+    )
 
     if (!signal.aborted) {
       for (const run of runs) {
         if (options.breakdown && alive(run)) {
           emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'traced pass' })
-          const traced = await ask(run, async () => {
+          const traced = await children.ask(run, async () => {
             await request(run.process, { type: 'trace-start' }, 'trace-started', timeoutMs, 'traced pass')
             await window(run, traceMs, (options.breakdown as { connections: number }).connections)
             return request(run.process, { type: 'trace-stop' }, 'trace', timeoutMs, 'traced pass')
           })
           if (traced) run.breakdown = traced.breakdown
         }
-        const counters = await ask(run, () => request(run.process, { type: 'counters' }, 'counters', timeoutMs, 'counters'))
+        const counters = await children.ask(run, () => request(run.process, { type: 'counters' }, 'counters', timeoutMs, 'counters'))
         if (counters) run.counters = counters.counters
-        const finished = await ask(run, () => request(run.process, { type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+        const finished = await children.ask(run, () => request(run.process, { type: 'finish' }, 'finished', timeoutMs, 'teardown'))
         if (finished) run.finished = finished.process
       }
     }
   } finally {
-    signal.removeEventListener('abort', onAbort)
-    if (signal.aborted) runs.forEach((r) => r.process.interrupt())
-    else runs.forEach((r) => !alive(r) && r.process.kill())
-    await Promise.all(runs.map((r) => r.process.closed()))
+    await children.close()
   }
 
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
@@ -298,14 +244,7 @@ export async function runHttpCase(
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
   return {
     kind: 'http',
-    id: c.id,
-    name: scenario.name,
-    title: scenario.title ?? scenario.name,
-    ...(scenario.source ? { source: scenario.source } : {}),
-    ...(scenario.description ? { description: scenario.description } : {}),
-    file: c.loaded.relFile,
-    baseline: scenario.baseline,
-    params: c.params,
+    ...resultIdentity(c),
     state: signal.aborted ? 'interrupted' : everyVariantFailed ? 'errored' : 'completed',
     ...(everyVariantFailed && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),
     startedAt: new Date(started).toISOString(),

@@ -4,46 +4,16 @@
  * builds the variant's system and drives it (load-driver.ts), answering the parent's requests one
  * at a time. Ctrl-C is the parent's to handle.
  */
-import { pathToFileURL } from 'node:url'
-import { redact } from '../errors.ts'
-import type { LoadScenario, LoadStart, Scenario, SetupContext } from '../config/types.ts'
+import type { LoadScenario, LoadStart } from '../config/types.ts'
+import { ChildRuntime, describeError, importScenario, processFigures, ScenarioLife } from './child-runtime.ts'
 import type { ChildMessage, ParentMessage } from './protocol.ts'
 import { LoadDriver, SkipSignal } from './load-driver.ts'
 
-process.on('SIGINT', () => {})
+const child = new ChildRuntime<ParentMessage, ChildMessage>('load')
+child.reportStrayErrors()
 
-let phase = 'load'
-let scenario: LoadScenario | undefined
-let variantName = ''
-let state: unknown
-let context: SetupContext | undefined
+let life: ScenarioLife<LoadScenario> | undefined
 let driver: LoadDriver | undefined
-let setupDone = false
-const controller = new AbortController()
-
-function send(message: ChildMessage): void {
-  process.send?.(message)
-}
-
-function describe(error: unknown): { message: string; stack?: string } {
-  if (error instanceof Error) return { message: redact(error.message || error.name), ...(error.stack ? { stack: redact(error.stack) } : {}) }
-  return { message: redact(String(error)) }
-}
-
-function fail(error: unknown): void {
-  send({ type: 'error', phase, ...describe(error) })
-}
-
-// Work the system starts and never awaits can still fail; that is the variant's error.
-process.on('unhandledRejection', (reason) => {
-  fail(reason)
-  process.exitCode = 1
-})
-process.on('uncaughtException', (error) => {
-  fail(error)
-  setTimeout(() => process.exit(1), 50)
-})
-process.on('disconnect', () => process.exit(0))
 
 function startOf(variant: unknown): LoadStart {
   return typeof variant === 'function' ? (variant as LoadStart) : (variant as { start: LoadStart }).start
@@ -51,7 +21,7 @@ function startOf(variant: unknown): LoadStart {
 
 async function countersOf(): Promise<Record<string, number>> {
   const counters: Record<string, number> = { ...driver?.counters() }
-  if (scenario?.counters && setupDone) Object.assign(counters, await scenario.counters(state))
+  if (life?.scenario.counters && life.isSetUp) Object.assign(counters, await life.scenario.counters(life.state))
   for (const [key, value] of Object.entries(counters)) {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`counters: "${key}" is not a finite number`)
   }
@@ -60,49 +30,38 @@ async function countersOf(): Promise<Record<string, number>> {
 
 async function handle(message: ParentMessage): Promise<ChildMessage> {
   switch (message.type) {
-    case 'load': {
-      phase = 'load'
-      const module = (await import(pathToFileURL(message.file).href)) as { default?: unknown }
-      const exported = Array.isArray(module.default) ? module.default[message.index] : module.default
-      const found = exported as Scenario | undefined
-      if (!found || found.name !== message.scenario) throw new Error(`scenario "${message.scenario}" is no longer in ${message.file}`)
-      if (found.kind !== 'load') throw new Error(`scenario "${message.scenario}" is no longer a load scenario`)
-      if (!(message.variant in found.variants)) throw new Error(`variant "${message.variant}" is no longer in scenario "${message.scenario}"`)
-      scenario = found
-      variantName = message.variant
+    case 'load':
+      child.phase = 'load'
+      life = new ScenarioLife((await importScenario(message, 'load')) as LoadScenario, message.variant)
       return { type: 'loaded' }
-    }
-    case 'setup': {
-      phase = 'setup'
-      context = { params: message.params, variant: variantName, scenario: scenario!.name, signal: controller.signal }
-      state = scenario!.setup ? await scenario!.setup(context) : undefined
-      setupDone = true
+    case 'setup':
+      child.phase = 'setup'
+      await life!.setup(message.params)
       return { type: 'setup-done' }
-    }
     case 'start': {
-      phase = 'start'
-      driver = new LoadDriver(startOf(scenario!.variants[variantName]), { ...context!, state }, message)
+      child.phase = 'start'
+      driver = new LoadDriver(startOf(life!.scenario.variants[life!.variant]), { ...life!.context!, state: life!.state }, message)
       try {
         await driver.begin()
       } catch (error) {
         if (error instanceof SkipSignal) return { type: 'started', skipped: error.reason }
         throw error
       }
-      phase = 'warm-up'
+      child.phase = 'warm-up'
       return { type: 'started' }
     }
     case 'profile-window': {
-      phase = 'start'
-      driver = new LoadDriver(startOf(scenario!.variants[variantName]), { ...context!, state }, { ...message, seriesEveryMs: message.durationMs })
+      child.phase = 'start'
+      driver = new LoadDriver(startOf(life!.scenario.variants[life!.variant]), { ...life!.context!, state: life!.state }, { ...message, seriesEveryMs: message.durationMs })
       try {
         await driver.begin()
       } catch (error) {
         if (error instanceof SkipSignal) throw new Error(`the variant skipped itself: ${error.reason}`)
         throw error
       }
-      phase = 'warm-up'
+      child.phase = 'warm-up'
       await driver.until('window')
-      phase = 'profile'
+      child.phase = 'profile'
       const { startCpuProfile } = await import('../profile/inspector.ts')
       const profiler = await startCpuProfile(message.samplingIntervalUs)
       try {
@@ -117,29 +76,24 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
     }
     case 'snapshot': {
       const snapshot = driver!.snapshot()
-      phase = snapshot.phase === 'done' ? 'window' : snapshot.phase
+      child.phase = snapshot.phase === 'done' ? 'window' : snapshot.phase
       return {
         type: 'snapshot',
         phase: snapshot.phase,
         ...(snapshot.figures ? { figures: snapshot.figures } : {}),
         counters: await countersOf(),
-        ...(snapshot.failure !== undefined ? { failure: describe(snapshot.failure) } : {}),
+        ...(snapshot.failure !== undefined ? { failure: describeError(snapshot.failure) } : {}),
       }
     }
     case 'finish': {
-      phase = 'teardown'
-      controller.abort()
-      await driver?.stop()
-      if (setupDone && scenario!.teardown) await scenario!.teardown(state, context!)
+      child.phase = 'teardown'
+      await life?.finish(() => driver?.stop())
       // A cell's memory and GC are in its figures (the window's); this is only the process's lifetime peak.
-      const usage = process.resourceUsage()
-      return { type: 'finished', process: { peakRssBytes: usage.maxRSS * 1024, heapUsedBytes: process.memoryUsage().heapUsed, gc: { count: 0, totalMs: 0 } } }
+      return { type: 'finished', process: processFigures() }
     }
     default:
       throw new Error(`bug: the message "${message.type}" reached a load cell's process`)
   }
 }
 
-process.on('message', (message: ParentMessage) => {
-  handle(message).then(send, fail)
-})
+child.serve(handle)

@@ -13,6 +13,7 @@ import type { LoadFigures, LoadScenarioResult, LoadVariantResult } from '../resu
 import type { ScenarioCase } from './cases.ts'
 import type { LoadSnapshot } from './load-protocol.ts'
 import { skipKey, type Skips } from './load-preflight.ts'
+import { resultIdentity } from './scheduler.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure, VariantProcess } from './variant-process.ts'
 
@@ -196,14 +197,7 @@ export async function runLoadCase(
   const everySkipped = variants.every((v) => v.state === 'skipped')
   return {
     kind: 'load',
-    id: c.id,
-    name: scenario.name,
-    title: scenario.title ?? scenario.name,
-    ...(scenario.source ? { source: scenario.source } : {}),
-    ...(scenario.description ? { description: scenario.description } : {}),
-    file: c.loaded.relFile,
-    baseline: scenario.baseline,
-    params: c.params,
+    ...resultIdentity(c),
     level: { name: load.sweep, value: level },
     state: signal.aborted ? 'interrupted' : everySkipped ? 'skipped' : everyErrored ? 'errored' : 'completed',
     ...(everyErrored && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),

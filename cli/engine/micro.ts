@@ -5,7 +5,6 @@
  * While a comparison is inconclusive and the time budget allows, more rounds are added.
  */
 import { comparePaired } from '../stats/compare.ts'
-import { roundOrders, createRng } from '../stats/rng.ts'
 import { summarize, mean, sd } from '../stats/describe.ts'
 import type {
   Comparison,
@@ -20,19 +19,11 @@ import type {
 } from '../result/schema.ts'
 import type { ScenarioCase } from './cases.ts'
 import type { Calibration } from './protocol.ts'
-import { ChildFailure, VariantProcess } from './variant-process.ts'
+import { alive, hashSeed, HIGH_CV, planRounds, resultIdentity, VariantChildren, type RoundLimits } from './scheduler.ts'
+import { VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 
-/** Rounds measured before the first look at the verdicts. */
-const INITIAL_ROUNDS = { normal: 12, quick: 8 }
-/** Auto-sampling adds rounds in pairs, so the balanced order stays balanced. */
-const ROUND_CHUNK = 2
-const MAX_ROUNDS = 80
-/** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
-const INITIAL_SHARE = 0.5
-const ROUND_MS = { min: 10, max: 1000 }
-/** A round-median spread above this is reported as noisy. */
-export const HIGH_CV = 0.1
+const ROUNDS: RoundLimits = { initial: { normal: 12, quick: 8 }, max: 80, ms: { min: 10, max: 1000 } }
 
 interface VariantRun {
   name: string
@@ -48,15 +39,6 @@ interface VariantRun {
   counters?: Record<string, number> | null
   processStats?: ProcessStats
   failure?: ChildFailure
-}
-
-const alive = (v: VariantRun) => v.failure === undefined
-
-/** Stable 32-bit hash, so each comparison's bootstrap has its own seed derived from the run's. */
-export function hashSeed(seed: number, text: string): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return h
 }
 
 export async function runMicroCase(
@@ -80,31 +62,13 @@ export async function runMicroCase(
     warnings: new Set(),
   }))
   let roundMs = 0
-  const onAbort = () => runs.forEach((r) => r.process.interrupt())
-  signal.addEventListener('abort', onAbort, { once: true })
-
-  /** Sends a request to one variant; a failure ends that variant (recorded), never the scenario. */
-  async function ask<T>(run: VariantRun, step: () => Promise<T>): Promise<T | undefined> {
-    if (!alive(run)) return undefined
-    try {
-      return await step()
-    } catch (error) {
-      run.failure = error instanceof ChildFailure ? error : new ChildFailure('errored', 'engine', String(error))
-      if (run.failure.kind === 'errored' && run.process.running) {
-        // Let the scenario release what it holds (connections, files) before the process goes.
-        await run.process.request({ type: 'finish' }, 'finished', Math.min(timeoutMs, 10_000), 'teardown').catch(() => undefined)
-      }
-      run.process.kill()
-      emit({ type: 'variant-failed', scenario: c.id, variant: run.name, state: run.failure.kind, message: run.failure.message })
-      return undefined
-    }
-  }
+  const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
 
   try {
     emit({ type: 'phase', scenario: c.id, phase: 'starting' })
     await Promise.all(
       runs.map((run) =>
-        ask(run, () =>
+        children.ask(run, () =>
           run.process.request(
             { type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name },
             'loaded',
@@ -117,85 +81,62 @@ export async function runMicroCase(
     // Set-up one variant at a time: scenarios may share a dataset that the first set-up creates.
     for (const run of runs) {
       emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'setup' })
-      await ask(run, () => run.process.request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup'))
-      const reply = await ask(run, () => run.process.request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration'))
+      await children.ask(run, () => run.process.request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup'))
+      const reply = await children.ask(run, () => run.process.request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration'))
       if (reply) run.calibration = reply
     }
 
-    const initialRounds = fixedRounds ?? (settings.quick ? INITIAL_ROUNDS.quick : INITIAL_ROUNDS.normal)
-    const planned = Math.max(1, runs.filter(alive).length)
-    roundMs = fixedRounds
-      ? clamp(timeMs / (planned * fixedRounds), ROUND_MS.min, ROUND_MS.max)
-      : clamp((timeMs * INITIAL_SHARE) / (planned * initialRounds), ROUND_MS.min, ROUND_MS.max)
+    const plan = planRounds(c, settings, {
+      timeMs,
+      fixedRounds,
+      variants: Math.max(1, runs.filter(alive).length),
+      names: runs.map((r) => r.name),
+      limits: ROUNDS,
+    })
+    roundMs = plan.roundMs
     const roundDeadline = (run: VariantRun) => roundMs * 3 + timeoutMs + (run.calibration?.estimateNs ?? 0) / 1e6
-    const maxRounds = fixedRounds ?? MAX_ROUNDS
-    const orders = roundOrders(
-      runs.map((r) => r.name),
-      maxRounds,
-      createRng(hashSeed(settings.seed, c.id)),
-    )
 
     for (const run of runs) {
       emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
-      await ask(run, () => run.process.request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
+      await children.ask(run, () => run.process.request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
     }
 
-    const timedStart = Date.now()
-    let round = 0
-    const runRound = async () => {
-      const order = orders[round]!
-      for (let position = 0; position < order.length; position++) {
-        const run = runs.find((r) => r.name === order[position])!
-        if (!alive(run) || signal.aborted) continue
-        emit({ type: 'round', scenario: c.id, variant: run.name, round: round + 1, rounds: Math.max(initialRounds, round + 1) })
-        const reply = await ask(run, () =>
+    await children.runRounds(
+      plan,
+      async (run, round, position) => {
+        const reply = await children.ask(run, () =>
           run.process.request({ type: 'round', index: round, timeMs: roundMs, warmup: false }, 'round', roundDeadline(run), `round ${round + 1}`),
         )
-        if (!reply) continue
+        if (!reply) return
         run.samples.push(reply.samplesNs)
         reply.warnings.forEach((w) => run.warnings.add(w))
         run.rounds.push(summarizeRound(round, position, reply.samplesNs, reply.batch))
-      }
-      round++
-    }
-    while (round < initialRounds && !signal.aborted) await runRound()
-    if (!fixedRounds) {
-      // Auto-sampling: more rounds while some verdict is inconclusive and the budget allows.
-      const roundCost = () => (Date.now() - timedStart) / Math.max(1, round)
-      while (
-        !signal.aborted &&
-        round + ROUND_CHUNK <= maxRounds &&
-        Date.now() - timedStart + roundCost() * ROUND_CHUNK <= timeMs &&
-        compare(runs, scenario.baseline, settings, minEffect, c.id).some((cmp) => cmp.verdict === 'inconclusive')
-      ) {
-        for (let i = 0; i < ROUND_CHUNK; i++) await runRound()
-      }
-    }
+      },
+      () => compare(runs, scenario.baseline, settings, minEffect, c.id),
+    )
 
     if (!signal.aborted) {
       const passMs = settings.quick ? 300 : 1000
       for (const run of runs) {
         emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'memory' })
-        const memory = await ask(run, () => run.process.request({ type: 'memory', budgetMs: passMs }, 'memory', passMs * 4 + timeoutMs, 'memory pass'))
+        const memory = await children.ask(run, () => run.process.request({ type: 'memory', budgetMs: passMs }, 'memory', passMs * 4 + timeoutMs, 'memory pass'))
         if (memory) {
           run.memory = memory.memory
           run.memoryNote = memory.note
         }
         emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'trace' })
-        const trace = await ask(run, () =>
+        const trace = await children.ask(run, () =>
           run.process.request({ type: 'trace', budgetMs: passMs, maxOps: settings.quick ? 300 : 2000 }, 'trace', passMs * 4 + timeoutMs, 'traced pass'),
         )
         if (trace) run.breakdown = trace.breakdown
-        const counters = await ask(run, () => run.process.request({ type: 'counters' }, 'counters', timeoutMs, 'counters'))
+        const counters = await children.ask(run, () => run.process.request({ type: 'counters' }, 'counters', timeoutMs, 'counters'))
         if (counters) run.counters = counters.counters
-        const finished = await ask(run, () => run.process.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+        const finished = await children.ask(run, () => run.process.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
         if (finished) run.processStats = finished.process
       }
     }
   } finally {
-    signal.removeEventListener('abort', onAbort)
-    if (signal.aborted) runs.forEach((r) => r.process.interrupt())
-    await Promise.all(runs.map((r) => r.process.closed()))
+    await children.close()
   }
 
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
@@ -204,14 +145,7 @@ export async function runMicroCase(
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
   return {
     kind: 'micro',
-    id: c.id,
-    name: scenario.name,
-    title: scenario.title ?? scenario.name,
-    ...(scenario.source ? { source: scenario.source } : {}),
-    ...(scenario.description ? { description: scenario.description } : {}),
-    file: c.loaded.relFile,
-    baseline: scenario.baseline,
-    params: c.params,
+    ...resultIdentity(c),
     state: signal.aborted ? 'interrupted' : everyVariantFailed ? 'errored' : 'completed',
     ...(everyVariantFailed && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),
     startedAt: new Date(started).toISOString(),
@@ -232,10 +166,6 @@ export async function runMicroCase(
  */
 export function loadDeadline(timeoutMs: number): number {
   return Math.max(timeoutMs, 30_000)
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(high, Math.max(low, value))
 }
 
 export function summarizeRound(index: number, position: number, samplesNs: Float64Array, batch: number): RoundSummary {

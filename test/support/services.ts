@@ -2,8 +2,8 @@
  * Which real services the integration tests can use. A missing service skips its tests with a
  * visible message — except in CI (CI=true), where a missing service is a failure.
  */
-import net from 'node:net'
 import { redact } from '../../cli/errors.ts'
+import { tcpProbe } from '../../cli/engine/load-preflight.ts'
 
 export const SERVICE_URLS = {
   postgres: process.env.PERFKIT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
@@ -13,27 +13,14 @@ export const SERVICE_URLS = {
 
 export type Service = keyof typeof SERVICE_URLS
 
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url)
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname || '127.0.0.1', port: Number(port) })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(1500, () => done(false))
-    socket.once('connect', () => done(true))
-    socket.once('error', () => done(false))
-  })
-}
-
 /**
  * True when the service answers. When it does not: in CI this throws (the suite must fail);
  * elsewhere it prints why the tests that need it are skipped and returns false.
  */
 export async function serviceAvailable(service: Service): Promise<boolean> {
   const url = SERVICE_URLS[service]
-  if (await reachable(url)) return true
+  // The same check a run's preflight makes, so a test skips exactly when a run would.
+  if (await tcpProbe(url, service)) return true
   const message = `${service} is not reachable at ${redact(url)}`
   if (process.env.CI === 'true') throw new Error(`${message}: CI needs it (start it, or set the URL)`)
   console.warn(`⚠ skipping ${service} integration tests: ${message}`)
