@@ -147,7 +147,10 @@ describe.each<[Backend, boolean]>([
       const sum = breakdown.phases.reduce((total, p) => total + p.meanNs, 0) + breakdown.restMeanNs
       expect(Math.abs(sum - breakdown.totalMeanNs)).toBeLessThan(1e-6 * breakdown.totalMeanNs)
       expect(breakdown.restMeanNs).toBeGreaterThanOrEqual(0)
-      expect(breakdown.phases.find((p) => p.name === 'db')!.count).toBe(20)
+      // Every request kept touched the database; a request stalled past 10× the median (the machine
+      // preempted it) is left out of the figures and counted instead.
+      expect(breakdown.ops + (breakdown.outliers ?? 0)).toBe(20)
+      expect(breakdown.phases.find((p) => p.name === 'db')!.count).toBe(breakdown.ops)
     }
   })
 })
