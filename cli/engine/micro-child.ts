@@ -221,24 +221,37 @@ export class MicroMeasurer {
 
   /** A pass with the span API switched on; returns the per-phase breakdown, or null when the code has no spans. */
   async trace(budgetMs: number, maxOps: number): Promise<Breakdown | null> {
+    const start = nowNs()
+    // A short probe first: code without spans (most micro variants) ends the pass there instead of
+    // spending the whole budget tracing nothing.
+    const probe = await this.traced(Math.min(maxOps, PROBE_OPS), start + PROBE_MS * 1e6)
+    if (!probe.some((op) => Object.keys(op.phases).length > 0)) return null
+    const rest = await this.traced(maxOps - probe.length, start + budgetMs * 1e6, probe.length)
+    return summarizeBreakdown([...probe, ...rest])
+  }
+
+  /** Traces up to `maxOps` operations (at least 3 in all, counting `done` already traced) until the deadline. */
+  private async traced(maxOps: number, deadline: number, done = 0): Promise<OpTrace[]> {
     const { fn, state } = this
     const { async } = this.calibration!
     let ops: OpTrace[] = []
     // One operation at a time: the tracer can follow nesting with a stack instead of async hooks.
     startTracing({ sequential: true })
     try {
-      const deadline = nowNs() + budgetMs * 1e6
-      for (let i = 0; i < maxOps && (i < 3 || nowNs() < deadline); i++) {
+      for (let i = 0; i < maxOps && (done + i < 3 || nowNs() < deadline); i++) {
         const value = traceOp(() => fn(state))
         sink = async ? await value : value
       }
     } finally {
       ops = stopTracing()
     }
-    if (!ops.some((op) => Object.keys(op.phases).length > 0)) return null
-    return summarizeBreakdown(ops)
+    return ops
   }
 }
+
+/** The traced pass's probe for spans: this many ops, or this long, whichever comes first. */
+const PROBE_OPS = 50
+const PROBE_MS = 20
 
 /** Cost of calling an empty function in a batched loop of its own, ns per call. */
 function measureNoop(): number {
