@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../errors.ts'
 import { baselinesDir, resolveBaseline } from '../gate/baseline.ts'
 import { unpooled } from '../gate/calibration.ts'
 import { failedVariants } from '../result/outcome.ts'
-import { readResult, serializeResult, writeFileAtomic } from '../result/io.ts'
+import { displayPath as show, readResult, resultFileOf, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { Calibration, RunResult } from '../result/schema.ts'
 
 export interface BaselineSaveFlags {
@@ -19,7 +19,7 @@ export async function baselineSaveCommand(name: string, flags: BaselineSaveFlags
   const dir = baselinesDir(config.root, config.outDir)
   const target = resolveBaseline(name, dir)
   if (!target.byName) throw new UsageError(`baseline save ${name}: give a name such as main (saved as ${show(path.join(dir, 'main.json'))}), not a path`)
-  const source = flags.from ? runFile(flags.from) : latestRun(path.resolve(config.root, config.outDir))
+  const source = flags.from ? resultFileOf(flags.from) : latestRun(path.resolve(config.root, config.outDir))
   const run = readResult(source)
   if (run.run.state !== 'completed') {
     throw new UsageError(`${show(source)}: the run is ${run.run.state === 'running' ? 'unfinished' : run.run.state}; save a run that completed`)
@@ -62,12 +62,6 @@ function tryRead(file: string): RunResult | undefined {
   }
 }
 
-/** A result file, or a run folder holding one. */
-function runFile(spec: string): string {
-  const file = path.resolve(spec)
-  return existsSync(file) && statSync(file).isDirectory() ? path.join(file, 'result.json') : file
-}
-
 /** `<outDir>/latest`: a symlink to the newest run, or (without symlinks) a file naming it. */
 function latestRun(outRoot: string): string {
   const latest = path.join(outRoot, 'latest')
@@ -76,8 +70,4 @@ function latestRun(outRoot: string): string {
   }
   if (statSync(latest).isDirectory()) return path.join(latest, 'result.json')
   return path.join(outRoot, readFileSync(latest, 'utf8').trim(), 'result.json')
-}
-
-function show(file: string): string {
-  return path.relative(process.cwd(), file) || file
 }

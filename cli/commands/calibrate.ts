@@ -10,7 +10,7 @@ import { loadConfig } from '../config/config.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import { baselinesDir, resolveBaseline } from '../gate/baseline.ts'
 import { calibrate } from '../gate/calibration.ts'
-import { readResult, serializeResult, writeFileAtomic } from '../result/io.ts'
+import { displayPath as show, readResult, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { table } from '../report/console.ts'
 import { formatChange, formatPercent } from '../report/format.ts'
@@ -112,8 +112,4 @@ function runOnce(args: string[]): Promise<number> {
     child.on('error', reject)
     child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? EXIT.interrupted : EXIT.incomplete)))
   })
-}
-
-function show(file: string): string {
-  return path.relative(process.cwd(), file) || file
 }

@@ -1,11 +1,10 @@
 /** `perfkit compare <base> <head>`: two saved results, per variant head ÷ base with a verdict; the gate's exit code. */
-import { existsSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig } from '../config/config.ts'
 import { baselinesDir, readBaseline, requireCommonScenario, resolveBaseline } from '../gate/baseline.ts'
 import { exitCodeOf, parseFailOn } from '../gate/outcome.ts'
 import { compareWithBaseline } from '../gate/regression.ts'
-import { readResult, serializeResult, writeFileAtomic } from '../result/io.ts'
+import { displayPath, readResult, resultFileOf, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { renderGate } from '../report/gate.ts'
 import { checkStdout, writeGateOutputs } from './outputs.ts'
@@ -23,14 +22,14 @@ export async function compareCommand(baseSpec: string, headSpec: string, flags: 
   checkStdout(flags)
   const baseRef = resolveBaseline(baseSpec, await baselineFolder(baseSpec, flags.config))
   const base = readBaseline(baseRef)
-  const head = readResult(resultFile(headSpec), 'result file')
+  const head = readResult(resultFileOf(headSpec), 'result file')
   requireCommonScenario(head.scenarios, base, baseRef)
 
   const { failOn: _recorded, ...settings } = head.run.settings
   const result: RunResult = {
     ...head,
     run: { ...head.run, settings: { ...settings, ...(failOn.length ? { failOn } : {}) } },
-    baseline: compareWithBaseline(head, base, { name: baseRef.name, file: path.relative(process.cwd(), baseRef.file) || baseRef.file }),
+    baseline: compareWithBaseline(head, base, { name: baseRef.name, file: displayPath(baseRef.file) }),
   }
 
   const out = flags.json === '-' || flags.markdown === '-' ? process.stderr : process.stdout
@@ -49,10 +48,4 @@ async function baselineFolder(spec: string, configFile: string | undefined): Pro
   if (!probe.byName) return ''
   const config = await loadConfig(configFile)
   return baselinesDir(config.root, config.outDir)
-}
-
-/** A result file, or a run folder holding one. */
-function resultFile(spec: string): string {
-  const file = path.resolve(spec)
-  return existsSync(file) && statSync(file).isDirectory() ? path.join(file, 'result.json') : file
 }

@@ -6,7 +6,7 @@
 import { appendFileSync } from 'node:fs'
 import path from 'node:path'
 import { UsageError } from '../errors.ts'
-import { writeFileAtomic } from '../result/io.ts'
+import { displayPath, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { renderJunit } from '../report/junit.ts'
 import { renderMarkdown } from '../report/markdown.ts'
@@ -31,7 +31,7 @@ export function writeGateOutputs(result: RunResult, flags: GateOutputFlags): str
   if (flags.markdown === '-') process.stdout.write(markdown)
   else if (flags.markdown !== undefined) {
     writeFileAtomic(path.resolve(flags.markdown), markdown)
-    written.push(`markdown: ${display(flags.markdown)}`)
+    written.push(`markdown: ${displayPath(flags.markdown)}`)
   }
   const summary = process.env.GITHUB_STEP_SUMMARY
   if (summary) {
@@ -44,11 +44,7 @@ export function writeGateOutputs(result: RunResult, flags: GateOutputFlags): str
   }
   if (flags.junit !== undefined) {
     writeFileAtomic(path.resolve(flags.junit), renderJunit(result))
-    written.push(`junit:   ${display(flags.junit)}`)
+    written.push(`junit:   ${displayPath(flags.junit)}`)
   }
   return written
-}
-
-function display(file: string): string {
-  return path.relative(process.cwd(), path.resolve(file)) || file
 }

@@ -11,6 +11,7 @@ import { loadScenarios } from '../config/scenarios.ts'
 import { buildCases, parseParamFlags } from '../engine/cases.ts'
 import { discoverScenarioFiles } from '../engine/discovery.ts'
 import { EXIT, UsageError } from '../errors.ts'
+import { displayPath } from '../result/io.ts'
 import type { ProfileResult } from '../result/schema.ts'
 import { profileCase } from '../profile/index.ts'
 import { casesToProfile } from '../profile/kinds.ts'
@@ -72,7 +73,7 @@ export async function profileCommand(name: string, patterns: string[], flags: Pr
         onProgress: (message) => process.stderr.write(`${message}\n`),
       })
       for (const r of results) {
-        if (r.state === 'written') process.stdout.write(`${path.relative(process.cwd(), path.join(runDir, r.path)) || r.path}\n`)
+        if (r.state === 'written') process.stdout.write(`${displayPath(path.join(runDir, r.path))}\n`)
         else process.stderr.write(`perfkit: ${r.tool} could not profile ${c.id}/${r.variant}: ${r.message}\n`)
       }
       all.push(...results)

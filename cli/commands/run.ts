@@ -14,7 +14,7 @@ import { EXIT, UsageError } from '../errors.ts'
 import { baselinesDir, readBaseline, requireCommonScenario, resolveBaseline } from '../gate/baseline.ts'
 import { exitCodeOf, parseFailOn } from '../gate/outcome.ts'
 import { compareWithBaseline } from '../gate/regression.ts'
-import { pointLatest, serializeResult, writeFileAtomic } from '../result/io.ts'
+import { displayPath, pointLatest, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { renderEnvironment, renderScenario, renderSummary, renderSweep } from '../report/console.ts'
 import { renderGate } from '../report/gate.ts'
@@ -204,14 +204,14 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   }
 
   if (baseline) {
-    result.baseline = compareWithBaseline(result, baseline.result, { name: baseline.ref.name, file: path.relative(process.cwd(), baseline.ref.file) || baseline.ref.file })
+    result.baseline = compareWithBaseline(result, baseline.result, { name: baseline.ref.name, file: displayPath(baseline.ref.file) })
     persist(result)
   }
   if (flags.json && !jsonToStdout) writeFileAtomic(path.resolve(flags.json), serializeResult(result))
   if (jsonToStdout) process.stdout.write(serializeResult(result))
   out.write(`${renderSummary(result, { color })}\n\n${renderGate(result, { color })}\n`)
   const written = writeGateOutputs(result, flags)
-  process.stderr.write(`results: ${path.relative(process.cwd(), resultFile) || resultFile}\nreport:  ${path.relative(process.cwd(), reportFile) || reportFile}\n`)
+  process.stderr.write(`results: ${displayPath(resultFile)}\nreport:  ${displayPath(reportFile)}\n`)
   for (const line of written) process.stderr.write(`${line}\n`)
   // Ctrl-C while profiling: everything measured is written, the profiles are partial.
   if (controller.signal.aborted) return EXIT.interrupted

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs'
 import { METHODS } from 'node:http'
 import path from 'node:path'
 import { UsageError } from '../errors.ts'
+import { displayPath } from '../result/io.ts'
 import { parseBudget, parseMetricReference, budgetMismatch, BudgetSyntaxError, type Budget } from '../gate/budget.ts'
 import { parseDuration } from './duration.ts'
 import { importUserModule } from './import-ts.ts'
@@ -343,7 +344,7 @@ function validateHttp(s: Record<string, unknown>, rel: string, where: string, pa
     }
     const file = path.resolve(dir, moduleSpec.module)
     if (!existsSync(file) || !statSync(file).isFile()) {
-      return `${where}: variant "${name}": server module ${moduleSpec.module} not found (looked for ${path.relative(process.cwd(), file) || file}); paths are relative to the scenario file`
+      return `${where}: variant "${name}": server module ${moduleSpec.module} not found (looked for ${displayPath(file)}); paths are relative to the scenario file`
     }
     modules[name] = { file, export: (moduleSpec.export as string | undefined) ?? 'default' }
   }

@@ -3,10 +3,10 @@
  * calibrate` measured) under `<outDir>/baselines/<name>.json`, named on the command line by name or
  * by path. Every way a baseline can be wrong is a one-line UsageError (exit 2) naming the file and the fix.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { UsageError } from '../errors.ts'
-import { readResult } from '../result/io.ts'
+import { displayPath as relative, readResult, resultFileOf } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { matchScenarios } from './regression.ts'
 
@@ -32,17 +32,11 @@ export interface BaselineRef {
 export function resolveBaseline(spec: string, dir: string, cwd = process.cwd()): BaselineRef {
   const looksLikeFile = spec.includes('/') || spec.includes(path.sep) || spec.endsWith('.json') || existsSync(path.resolve(cwd, spec))
   if (looksLikeFile) {
-    const file = path.resolve(cwd, spec)
     // A run folder stands for its result.json.
-    if (existsSync(file) && statSync(file).isDirectory()) return { name: spec, file: path.join(file, 'result.json'), byName: false }
-    return { name: spec, file, byName: false }
+    return { name: spec, file: resultFileOf(spec, cwd), byName: false }
   }
   if (!NAME_PATTERN.test(spec)) throw new UsageError(`baseline name "${spec}": use letters, digits, - _ . (e.g. main), or give the path of a result file`)
   return { name: spec, file: path.join(dir, `${spec}.json`), byName: true }
-}
-
-function relative(file: string): string {
-  return path.relative(process.cwd(), file) || file
 }
 
 /** Reads a baseline; a missing, corrupt or foreign file is a one-line UsageError. */

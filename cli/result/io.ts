@@ -1,8 +1,19 @@
 /** Reading and writing result files: atomically, and validated on the way in. */
-import { mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, lstatSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { UsageError } from '../errors.ts'
 import { RESULT_SCHEMA, type RunResult } from './schema.ts'
+
+/** A path as messages show it: relative to the working directory, or as given when that is where it is. */
+export function displayPath(file: string): string {
+  return path.relative(process.cwd(), path.resolve(file)) || file
+}
+
+/** A result file given as itself or as the run folder that holds it (`reports/<run>` → its result.json). */
+export function resultFileOf(spec: string, cwd = process.cwd()): string {
+  const file = path.resolve(cwd, spec)
+  return existsSync(file) && statSync(file).isDirectory() ? path.join(file, 'result.json') : file
+}
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
 export function writeFileAtomic(file: string, content: string): void {
