@@ -243,8 +243,8 @@ function validateLoad(s: Record<string, unknown>, variants: string[], params: Re
   const load: LoadOptions = { sweep: key, requires: {} }
   for (const option of ['duration', 'warmup'] as const) {
     if (s[option] === undefined) continue
-    const ms = typeof s[option] === 'number' || typeof s[option] === 'string' ? parseDuration(s[option] as string | number) : undefined
-    if (ms === undefined || (option === 'duration' && ms <= 0)) return `${where}: \`${option}\` must be a duration such as '3s' or 500 (ms)`
+    const ms = durationOf(s[option])
+    if (ms === undefined) return `${where}: \`${option}\` must be a duration such as '3s' or 500 (ms)`
     load[option === 'duration' ? 'durationMs' : 'warmupMs'] = ms
   }
   for (const name of variants) {
@@ -294,11 +294,16 @@ function normalizeParam(spec: ParamSpec): NormalizedParam | undefined {
   return { values: [...values], ...(choices ? { choices: [...(choices as ParamValue[])] } : {}) }
 }
 
+/** A scenario option that is a duration (`'5s'` or ms), in ms; undefined for anything else. */
+function durationOf(value: unknown): number | undefined {
+  return typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : undefined
+}
+
 function validateOptions(s: Record<string, unknown>, where: string): LoadedScenario['options'] | string {
   const options: LoadedScenario['options'] = {}
   for (const key of ['time', 'timeout'] as const) {
     if (s[key] === undefined) continue
-    const ms = typeof s[key] === 'number' || typeof s[key] === 'string' ? parseDuration(s[key] as string | number) : undefined
+    const ms = durationOf(s[key])
     if (ms === undefined) return `${where}: \`${key}\` must be a duration such as '5s' or 500 (ms)`
     options[key === 'time' ? 'timeMs' : 'timeoutMs'] = ms
   }
@@ -321,7 +326,7 @@ const isPositiveInteger = (value: unknown): value is number => typeof value === 
 
 /** A level of a sweep: a positive whole number. */
 export function levelProblem(value: ParamValue): string | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? undefined : `sweeps over positive whole numbers, not ${JSON.stringify(value)}`
+  return isPositiveInteger(value) ? undefined : `sweeps over positive whole numbers, not ${JSON.stringify(value)}`
 }
 
 /**
@@ -372,7 +377,7 @@ function validateHttp(s: Record<string, unknown>, rel: string, where: string, pa
   const durations: Partial<Record<'warmup' | 'requestTimeout', number>> = {}
   for (const key of ['warmup', 'requestTimeout'] as const) {
     if (s[key] === undefined) continue
-    const ms = typeof s[key] === 'number' || typeof s[key] === 'string' ? parseDuration(s[key] as string | number) : undefined
+    const ms = durationOf(s[key])
     if (ms === undefined) return `${where}: \`${key}\` must be a duration such as '1s' or 500 (ms)`
     durations[key] = ms
   }
@@ -389,7 +394,7 @@ function validateHttp(s: Record<string, unknown>, rel: string, where: string, pa
     if (b.connections !== undefined && !isPositiveInteger(b.connections)) return `${where}: \`breakdown.connections\` must be a whole number ≥ 1`
     let timeMs: number | undefined
     if (b.time !== undefined) {
-      timeMs = typeof b.time === 'number' || typeof b.time === 'string' ? parseDuration(b.time as string | number) : undefined
+      timeMs = durationOf(b.time)
       if (timeMs === undefined) return `${where}: \`breakdown.time\` must be a duration such as '1s'`
     }
     breakdown = { connections: (b.connections as number | undefined) ?? 1, ...(timeMs ? { timeMs } : {}) }
