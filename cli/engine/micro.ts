@@ -19,7 +19,8 @@ import type {
 } from '../result/schema.ts'
 import type { ScenarioCase } from './cases.ts'
 import type { Calibration } from './protocol.ts'
-import { alive, hashSeed, HIGH_CV, planRounds, resultIdentity, VariantChildren, type RoundLimits } from './scheduler.ts'
+import { hashSeed } from '../stats/rng.ts'
+import { alive, HIGH_CV, planRounds, resultIdentity, VariantChildren, type RoundLimits } from './scheduler.ts'
 import { VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 

@@ -5,7 +5,7 @@
  * is each kind's own. Every scheduler, load's too, starts its result the same way.
  */
 import type { Comparison } from '../result/schema.ts'
-import { createRng, roundOrders } from '../stats/rng.ts'
+import { createRng, hashSeed, roundOrders } from '../stats/rng.ts'
 import type { ScenarioCase } from './cases.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure, type VariantProcess } from './variant-process.ts'
@@ -18,13 +18,6 @@ const INITIAL_SHARE = 0.5
 const RELEASE_MS = 10_000
 /** A round-to-round spread above this is reported as noisy. */
 export const HIGH_CV = 0.1
-
-/** Stable 32-bit hash, so each comparison's bootstrap has its own seed derived from the run's. */
-export function hashSeed(seed: number, text: string): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return h
-}
 
 export function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value))

@@ -28,6 +28,7 @@ import type {
 } from '../result/schema.ts'
 import { compareUnpaired } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
+import { hashSeed } from '../stats/rng.ts'
 import { verdict } from '../stats/verdict.ts'
 import { floors as scenarioFloors, widenByNoise } from './noise.ts'
 import { roundRatios, roundTimes } from './rounds.ts'
@@ -358,11 +359,4 @@ function compareLoadCells(head: LoadScenarioResult, base: LoadScenarioResult): V
       ],
     }
   })
-}
-
-/** Stable 32-bit hash, so each reading's bootstrap has its own seed derived from the run's. */
-function hashSeed(seed: number, text: string): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
-  return h
 }

@@ -3,6 +3,13 @@
 /** Uniform in [0, 1). */
 export type Rng = () => number
 
+/** Stable 32-bit hash, so each comparison (and each round order) gets its own seed derived from the run's. */
+export function hashSeed(seed: number, text: string): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0
+  return h
+}
+
 /** splitmix32: spreads a seed over the state words. */
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0
