@@ -100,7 +100,7 @@ export async function importScenario(address: ScenarioAddress, kind?: Scenario['
   const exported = Array.isArray(module.default) ? module.default[address.index] : module.default
   const found = exported as Scenario | undefined
   if (!found || found.name !== address.scenario) throw new Error(`scenario "${address.scenario}" is no longer in ${address.file}`)
-  if (kind !== undefined && found.kind !== kind) throw new Error(`scenario "${address.scenario}" is no longer a ${kind} scenario`)
+  if (kind !== undefined && (found.kind ?? 'micro') !== kind) throw new Error(`scenario "${address.scenario}" is no longer a ${kind} scenario`)
   if (!(address.variant in found.variants)) throw new Error(`variant "${address.variant}" is no longer in scenario "${address.scenario}"`)
   return found
 }

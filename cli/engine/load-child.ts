@@ -4,10 +4,10 @@
  * builds the variant's system and drives it (load-driver.ts), answering the parent's requests one
  * at a time. Ctrl-C is the parent's to handle.
  */
-import type { LoadScenario, LoadStart } from '../config/types.ts'
-import { ChildRuntime, describeError, importScenario, processFigures, ScenarioLife } from './child-runtime.ts'
+import type { LoadScenario } from '../config/types.ts'
+import { ChildRuntime, describeError, importScenario, processFigures, sanitizeCounters, ScenarioLife } from './child-runtime.ts'
 import type { ChildMessage, ParentMessage } from './protocol.ts'
-import { LoadDriver, SkipSignal } from './load-driver.ts'
+import { beginProfiled, LoadDriver, loadStartOf, SkipSignal } from './load-driver.ts'
 
 const child = new ChildRuntime<ParentMessage, ChildMessage>('load')
 child.reportStrayErrors()
@@ -15,17 +15,10 @@ child.reportStrayErrors()
 let life: ScenarioLife<LoadScenario> | undefined
 let driver: LoadDriver | undefined
 
-function startOf(variant: unknown): LoadStart {
-  return typeof variant === 'function' ? (variant as LoadStart) : (variant as { start: LoadStart }).start
-}
-
 async function countersOf(): Promise<Record<string, number>> {
   const counters: Record<string, number> = { ...driver?.counters() }
   if (life?.scenario.counters && life.isSetUp) Object.assign(counters, await life.scenario.counters(life.state))
-  for (const [key, value] of Object.entries(counters)) {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`counters: "${key}" is not a finite number`)
-  }
-  return counters
+  return sanitizeCounters(counters)
 }
 
 async function handle(message: ParentMessage): Promise<ChildMessage> {
@@ -40,7 +33,7 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
       return { type: 'setup-done' }
     case 'start': {
       child.phase = 'start'
-      driver = new LoadDriver(startOf(life!.scenario.variants[life!.variant]), { ...life!.context!, state: life!.state }, message)
+      driver = new LoadDriver(loadStartOf(life!.scenario.variants[life!.variant]!), { ...life!.context!, state: life!.state }, message)
       try {
         await driver.begin()
       } catch (error) {
@@ -52,13 +45,8 @@ async function handle(message: ParentMessage): Promise<ChildMessage> {
     }
     case 'profile-window': {
       child.phase = 'start'
-      driver = new LoadDriver(startOf(life!.scenario.variants[life!.variant]), { ...life!.context!, state: life!.state }, { ...message, seriesEveryMs: message.durationMs })
-      try {
-        await driver.begin()
-      } catch (error) {
-        if (error instanceof SkipSignal) throw new Error(`the variant skipped itself: ${error.reason}`)
-        throw error
-      }
+      driver = new LoadDriver(loadStartOf(life!.scenario.variants[life!.variant]!), { ...life!.context!, state: life!.state }, { ...message, seriesEveryMs: message.durationMs })
+      await beginProfiled(driver)
       child.phase = 'warm-up'
       await driver.until('window')
       child.phase = 'profile'

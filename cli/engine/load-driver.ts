@@ -12,7 +12,7 @@
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import { build, type Histogram } from 'hdr-histogram-js'
-import type { LoadContext, LoadOp, LoadStart, LoadTarget } from '../config/types.ts'
+import type { LoadContext, LoadOp, LoadStart, LoadTarget, LoadVariant } from '../config/types.ts'
 import type { LatencyPercentiles, LoadFigures } from '../result/schema.ts'
 import type { LoadPhase } from './load-protocol.ts'
 
@@ -30,6 +30,21 @@ export class SkipSignal extends Error {
   constructor(readonly reason: string) {
     super(`skipped: ${reason}`)
     this.name = 'SkipSignal'
+  }
+}
+
+/** The system's `start`, from either form of a load variant (`start` or `{ start, requires }`). */
+export function loadStartOf(variant: LoadVariant): LoadStart {
+  return typeof variant === 'function' ? variant : variant.start
+}
+
+/** Starts a driver to be profiled: a variant that skips itself leaves nothing to profile, which is an error there. */
+export async function beginProfiled(driver: LoadDriver): Promise<void> {
+  try {
+    await driver.begin()
+  } catch (error) {
+    if (error instanceof SkipSignal) throw new Error(`the variant skipped itself: ${error.reason}`)
+    throw error
   }
 }
 

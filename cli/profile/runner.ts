@@ -13,10 +13,10 @@
  */
 import { existsSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
-import type { HttpScenario, LoadScenario, LoadStart, MicroScenario, Scenario, SetupContext } from '../config/types.ts'
+import type { HttpScenario, LoadScenario, MicroScenario, SetupContext } from '../config/types.ts'
 import { redact } from '../errors.ts'
-import { LoadDriver, SkipSignal } from '../engine/load-driver.ts'
+import { importScenario, ScenarioLife } from '../engine/child-runtime.ts'
+import { beginProfiled, LoadDriver, loadStartOf } from '../engine/load-driver.ts'
 import { MicroMeasurer } from '../engine/micro-child.ts'
 import { resolveServerFactory, startServer } from '../engine/http-server.ts'
 import { CONTROL_FILES, type RunnerSpec } from './runner-spec.ts'
@@ -44,16 +44,9 @@ async function runMicro(scenario: MicroScenario, spec: Extract<RunnerSpec, { kin
 }
 
 async function runLoad(scenario: LoadScenario, spec: Extract<RunnerSpec, { kind: 'load' }>, context: SetupContext, state: unknown): Promise<void> {
-  const variant = scenario.variants[spec.variant]!
-  const start = (typeof variant === 'function' ? variant : variant.start) as LoadStart
-  const driver = new LoadDriver(start, { ...context, state }, { level: spec.level, warmupMs: spec.warmupMs, durationMs: spec.durationMs, seriesEveryMs: spec.durationMs })
+  const driver = new LoadDriver(loadStartOf(scenario.variants[spec.variant]!), { ...context, state }, { level: spec.level, warmupMs: spec.warmupMs, durationMs: spec.durationMs, seriesEveryMs: spec.durationMs })
   phase = 'start'
-  try {
-    await driver.begin()
-  } catch (error) {
-    if (error instanceof SkipSignal) throw new Error(`the variant skipped itself: ${error.reason}`)
-    throw error
-  }
+  await beginProfiled(driver)
   phase = 'window'
   try {
     await driver.until('done')
@@ -87,20 +80,14 @@ async function runHttp(scenario: HttpScenario, spec: Extract<RunnerSpec, { kind:
 }
 
 async function main(spec: RunnerSpec): Promise<void> {
-  const module = (await import(pathToFileURL(spec.file).href)) as { default?: unknown }
-  const exported = (Array.isArray(module.default) ? module.default[spec.index] : module.default) as Scenario | undefined
-  if (!exported || exported.name !== spec.scenario) throw new Error(`scenario "${spec.scenario}" is no longer in ${spec.file}`)
-  if (!(spec.variant in exported.variants)) throw new Error(`variant "${spec.variant}" is no longer in scenario "${spec.scenario}"`)
+  const life = new ScenarioLife(await importScenario(spec, spec.kind), spec.variant)
   phase = 'setup'
-  const controller = new AbortController()
-  const context: SetupContext = { params: spec.params, variant: spec.variant, scenario: spec.scenario, signal: controller.signal }
-  const state = exported.setup ? await exported.setup(context) : undefined
-  if (spec.kind === 'load') await runLoad(exported as LoadScenario, spec, context, state)
-  else if (spec.kind === 'http') await runHttp(exported as HttpScenario, spec, context, state)
-  else await runMicro(exported as MicroScenario, spec, state)
+  const context = await life.setup(spec.params)
+  if (spec.kind === 'load') await runLoad(life.scenario as LoadScenario, spec, context, life.state)
+  else if (spec.kind === 'http') await runHttp(life.scenario as HttpScenario, spec, context, life.state)
+  else await runMicro(life.scenario as MicroScenario, spec, life.state)
   phase = 'teardown'
-  controller.abort()
-  if (exported.teardown) await exported.teardown(state, context)
+  await life.finish()
 }
 
 await main(JSON.parse(process.argv[2] ?? '{}') as RunnerSpec).catch(fail)
