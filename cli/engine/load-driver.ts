@@ -1,7 +1,7 @@
 /**
  * The measuring side of a load cell, inside the cell's child process: `level` producers offer ops
  * to the system a variant built, through a warm-up and a measured window, while the driver times
- * each op from emit to handled (HdrHistogram, µs) and watches the process (event-loop delay, GC,
+ * each op from emit to handled (HdrHistogram, ns) and watches the process (event-loop delay, GC,
  * RSS and heap). Nothing here prints.
  *
  * A producer is a closed loop: it offers an op, waits for `emit`'s promise (the system's
@@ -11,9 +11,11 @@
  */
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks'
 import v8 from 'node:v8'
-import { build, type Histogram } from 'hdr-histogram-js'
+import type { Histogram } from 'hdr-histogram-js'
+import { isPromiseLike as isThenable } from '../../fixtures/trace/index.ts'
 import type { LoadContext, LoadOp, LoadStart, LoadTarget, LoadVariant } from '../config/types.ts'
-import type { LatencyPercentiles, LoadFigures } from '../result/schema.ts'
+import type { LoadFigures } from '../result/schema.ts'
+import { latencyHistogram, latencyPercentiles, recordLatency } from './http-latency.ts'
 import type { LoadPhase } from './load-protocol.ts'
 
 export interface DriverOptions {
@@ -60,27 +62,8 @@ class Op implements LoadOp {
 const LOOP_DELAY_RESOLUTION_MS = 10
 /** How often RSS and heap are sampled for their peaks, ms. */
 const MEMORY_SAMPLE_MS = 50
-/** Latencies above an hour are recorded as an hour (the histogram needs a ceiling). */
-const MAX_LATENCY_US = 3_600_000_000
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
-
-export function percentilesOf(histogram: Histogram): LatencyPercentiles {
-  const ns = (us: number) => us * 1000
-  return {
-    count: histogram.totalCount,
-    meanNs: histogram.totalCount ? ns(histogram.mean) : 0,
-    p50Ns: ns(histogram.getValueAtPercentile(50)),
-    p90Ns: ns(histogram.getValueAtPercentile(90)),
-    p99Ns: ns(histogram.getValueAtPercentile(99)),
-    p999Ns: ns(histogram.getValueAtPercentile(99.9)),
-    maxNs: ns(histogram.maxValue),
-  }
-}
 
 export class LoadDriver {
   phase: LoadPhase | 'starting' = 'starting'
@@ -98,7 +81,8 @@ export class LoadDriver {
   private inFlight = 0
   /** Ops handed back twice: a bug of the system under load, reported as a counter. */
   private duplicates = 0
-  private readonly histogram: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: MAX_LATENCY_US, numberOfSignificantValueDigits: 3, autoResize: true })
+  /** Emit → handled of every op the window completed, ns. */
+  private readonly histogram: Histogram = latencyHistogram()
   /** Time between runs of a 10 ms timer, ns: how `monitorEventLoopDelay` samples the loop. */
   private loopDelay?: RecordableHistogram
   /** V8's GC profiler records every collection synchronously, even while the loop is stuck. */
@@ -189,8 +173,7 @@ export class LoadDriver {
     if (!this.measuring) return
     if (how === 'completed') {
       this.completed++
-      const us = Math.round((performance.now() - op.emittedAt) * 1000)
-      this.histogram.recordValue(Math.min(MAX_LATENCY_US, Math.max(1, us)))
+      recordLatency(this.histogram, (performance.now() - op.emittedAt) * 1e6)
     } else if (how === 'failed') this.failed++
     else this.dropped++
   }
@@ -310,7 +293,7 @@ export class LoadDriver {
       failed: this.failed,
       offeredPerSec: this.emitted / seconds,
       completedPerSec: this.completed / seconds,
-      latency: percentilesOf(this.histogram),
+      latency: latencyPercentiles(this.histogram),
       eventLoopDelay: { p50Ns: late(loop?.percentile(50) ?? 0), p99Ns: late(loop?.percentile(99) ?? 0), maxNs: late(loop?.max ?? 0), meanNs: late(loop?.mean ?? 0) },
       peakRssBytes: this.peakRss,
       peakHeapBytes: this.peakHeap,

@@ -5,7 +5,7 @@
  */
 import v8 from 'node:v8'
 import { Bench } from 'tinybench'
-import { startTracing, stopTracing, traceOp, type OpTrace } from '../../fixtures/trace/index.ts'
+import { isPromiseLike as isThenable, startTracing, stopTracing, traceOp, type OpTrace } from '../../fixtures/trace/index.ts'
 import { median } from '../stats/describe.ts'
 import { summarizeBreakdown } from '../stats/breakdown.ts'
 import type { Breakdown, MemoryStats } from '../result/schema.ts'
@@ -26,10 +26,6 @@ export function lastValue(): unknown {
 }
 
 const nowNs = (): number => Number(process.hrtime.bigint())
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
 
 /**
  * Each loop is compiled on its own (new Function) so its call site sees one function only:
