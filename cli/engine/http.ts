@@ -16,6 +16,7 @@ import { resolveHttpRequests, type HttpOptions } from '../config/scenarios.ts'
 import type { HttpRequest, HttpScenario } from '../config/types.ts'
 import { RunError, UsageError } from '../errors.ts'
 import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
+import { roundTimes } from '../gate/rounds.ts'
 import { comparePaired } from '../stats/compare.ts'
 import { mean, median, sd } from '../stats/describe.ts'
 import type { ScenarioCase } from './cases.ts'
@@ -301,22 +302,20 @@ function toRound(index: number, position: number, w: LoadWindow, server: ServerW
   }
 }
 
-/** Rounds that answered at least one request: time per request is defined only for them. */
-const measurable = (rounds: readonly HttpRound[]) => rounds.filter((r) => r.requestsPerSec > 0)
-
 /** Paired comparison of each non-baseline variant with the baseline on time per request, over the rounds both measured. */
 function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string): Comparison[] {
   const base = runs.find((r) => r.name === baseline)
   if (!base) return []
-  const byIndex = new Map(measurable(base.rounds).map((r) => [r.index, 1e9 / r.requestsPerSec]))
+  // Time per request, by round; rounds that answered nothing have none.
+  const baseTimes = roundTimes(base, 'http')
   const comparisons: Comparison[] = []
   for (const run of runs) {
     if (run === base) continue
-    const pairs = measurable(run.rounds).filter((r) => byIndex.has(r.index))
+    const pairs = [...roundTimes(run, 'http')].filter(([index]) => baseTimes.has(index))
     if (pairs.length < 2) continue
     const core = comparePaired(
-      pairs.map((r) => byIndex.get(r.index)!),
-      pairs.map((r) => 1e9 / r.requestsPerSec),
+      pairs.map(([index]) => baseTimes.get(index)!),
+      pairs.map(([, time]) => time),
       { minEffect, alpha: settings.alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
     )
     comparisons.push({ variant: run.name, baseline, ...core })

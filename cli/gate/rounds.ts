@@ -2,7 +2,7 @@
 import type { AnyVariantResult, HttpVariantResult, VariantResult } from '../result/schema.ts'
 
 /** Per-round times (ns): per op for micro, per request (1 / requests per second) for http. */
-export function roundTimes(variant: AnyVariantResult, kind: 'micro' | 'http'): Map<number, number> {
+export function roundTimes(variant: Pick<AnyVariantResult, 'rounds'>, kind: 'micro' | 'http'): Map<number, number> {
   const times = new Map<number, number>()
   if (kind === 'micro') for (const r of (variant as VariantResult).rounds) times.set(r.index, r.medianNs)
   else for (const r of (variant as HttpVariantResult).rounds) if (r.requestsPerSec > 0) times.set(r.index, 1e9 / r.requestsPerSec)
