@@ -22,7 +22,9 @@ import type {
   VariantResult,
 } from '../result/schema.ts'
 import { formatBytes, formatCount, formatDuration, formatPercent, formatRate, formatRatio } from '../report/format.ts'
+import { throughputRatio } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
+import { roundRatios } from './rounds.ts'
 
 export type Comparator = '<' | '<=' | '>' | '>='
 
@@ -104,7 +106,7 @@ const METRICS: Record<string, MetricSpec> = {
     dimension: 'time',
     micro: (v, s) => {
       const comparison = comparisonOf(s, v.name)
-      const base = s.variants.find((b) => b.isBaseline)
+      const base = baselineOf(s)
       const baseMedian = base ? microStats(base)?.medianNs : undefined
       return comparison && baseMedian !== undefined ? (comparison.ratio.estimate - 1) * baseMedian : undefined
     },
@@ -130,10 +132,10 @@ const METRICS: Record<string, MetricSpec> = {
   /** The variant's throughput ÷ the baseline's (> 1 = more work per second). */
   throughputRatio: {
     dimension: 'ratio',
-    micro: ratioReader((c) => 1 / c.ratio.estimate),
-    http: ratioReader((c) => 1 / c.ratio.estimate),
+    micro: ratioReader((c) => throughputRatio(c).estimate),
+    http: ratioReader((c) => throughputRatio(c).estimate),
     load: (v, s) => {
-      const base = s.variants.find((b) => b.isBaseline)
+      const base = baselineOf(s)
       const mine = loadFigures(v)?.completedPerSec
       const theirs = base ? loadFigures(base)?.completedPerSec : undefined
       return mine === undefined || !theirs ? undefined : mine / theirs
@@ -158,7 +160,7 @@ const METRICS: Record<string, MetricSpec> = {
   bytesPerOpRatio: {
     dimension: 'ratio',
     micro: (v, s) => {
-      const base = s.variants.find((b) => b.isBaseline)
+      const base = baselineOf(s)
       const mine = bytesPerOp(v)
       const theirs = base ? bytesPerOp(base) : undefined
       return mine === undefined || !theirs ? undefined : mine / theirs
@@ -168,7 +170,7 @@ const METRICS: Record<string, MetricSpec> = {
   bytesPerOpDelta: {
     dimension: 'bytes',
     micro: (v, s) => {
-      const base = s.variants.find((b) => b.isBaseline)
+      const base = baselineOf(s)
       const mine = bytesPerOp(v)
       const theirs = base ? bytesPerOp(base) : undefined
       return mine === undefined || theirs === undefined || v === base ? undefined : mine - theirs
@@ -190,15 +192,16 @@ const METRICS: Record<string, MetricSpec> = {
 }
 
 function meanRatio(v: VariantResult, s: MicroScenarioResult): number | undefined {
-  const base = s.variants.find((b) => b.isBaseline)
+  const base = baselineOf(s)
   if (!base || v === base) return undefined
-  const baseMeans = new Map(base.rounds.map((r) => [r.index, r.meanNs]))
-  const ratios: number[] = []
-  for (const round of v.rounds) {
-    const baseMean = baseMeans.get(round.index)
-    if (baseMean !== undefined && baseMean > 0 && round.meanNs > 0) ratios.push(round.meanNs / baseMean)
-  }
+  const means = (x: VariantResult) => new Map(x.rounds.map((r) => [r.index, r.meanNs]))
+  const ratios = roundRatios(means(v), means(base))
   return ratios.length > 0 ? median(ratios) : undefined
+}
+
+/** The scenario's baseline variant. */
+function baselineOf<V extends { isBaseline: boolean }>(s: { variants: readonly V[] }): V | undefined {
+  return s.variants.find((b) => b.isBaseline)
 }
 
 function bytesPerOp(v: VariantResult): number | undefined {

@@ -17,6 +17,7 @@ import type {
   Verdict,
 } from '../result/schema.ts'
 import { failedVariants } from '../result/outcome.ts'
+import { throughputRatio } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
 import { formatBytes, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio } from './format.ts'
 
@@ -404,8 +405,8 @@ function variantLabel(variant: AnyVariantResult, options: ConsoleOptions): strin
 /** Throughput ratio (1 / time ratio) with its interval, for http comparisons. */
 function throughputText(comparison: Comparison | undefined): string {
   if (!comparison) return ''
-  const { estimate, low, high } = comparison.ratio
-  return `${formatRatio(1 / estimate)} [${(1 / high).toFixed(2)}–${(1 / low).toFixed(2)}]`
+  const { estimate, low, high } = throughputRatio(comparison)
+  return `${formatRatio(estimate)} [${low.toFixed(2)}–${high.toFixed(2)}]`
 }
 
 function breakdownLine(name: string, b: Breakdown, options: ConsoleOptions): string {

@@ -31,6 +31,14 @@ export interface ComparisonCore {
   alpha: number
 }
 
+/**
+ * The throughput ratio (variant ÷ baseline operations per second) from a comparison of times per
+ * operation: the reciprocal, its interval's ends swapped.
+ */
+export function throughputRatio(c: { ratio: Interval }): { estimate: number; low: number; high: number } {
+  return { estimate: 1 / c.ratio.estimate, low: 1 / c.ratio.high, high: 1 / c.ratio.low }
+}
+
 function checkPositive(values: readonly number[], what: string): void {
   for (const v of values) if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${what} must be positive, finite times (got ${v})`)
 }

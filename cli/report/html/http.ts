@@ -6,6 +6,7 @@
  * Comparisons are paired by round on time per request, so `ratio` > 1 is slower; this page speaks in
  * throughput (requests per second), whose ratio is 1 / ratio: > 1 serves more.
  */
+import { throughputRatio } from '../../stats/compare.ts'
 import type { Comparison, HttpScenarioResult, HttpStats, HttpVariantResult, Verdict } from '../../result/schema.ts'
 import {
   BYTE_UNITS,
@@ -40,11 +41,6 @@ function comparisonOf(c: HttpScenarioResult, variant: string): Comparison | unde
 
 function completedStats(cell: Cell | undefined): HttpStats | undefined {
   return cell?.state === 'completed' ? cell.stats : undefined
-}
-
-/** Throughput ratio (variant ÷ baseline requests per second) and its interval, from the time ratio. */
-export function throughputRatio(c: Comparison): { estimate: number; low: number; high: number } {
-  return { estimate: 1 / c.ratio.estimate, low: 1 / c.ratio.high, high: 1 / c.ratio.low }
 }
 
 function throughputText(c: Comparison): string {
