@@ -8,6 +8,7 @@ import { unpooled } from '../gate/calibration.ts'
 import { failedVariants } from '../result/outcome.ts'
 import { displayPath as show, readResult, resultFileOf, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { Calibration, RunResult } from '../result/schema.ts'
+import { gitText } from '../report/format.ts'
 
 export interface BaselineSaveFlags {
   from?: string
@@ -32,7 +33,7 @@ export async function baselineSaveCommand(name: string, flags: BaselineSaveFlags
   const saved: RunResult = { ...rest, ...(calibration ? { calibration } : {}) }
   writeFileAtomic(target.file, serializeResult(saved))
 
-  const git = run.environment.git ? `, git ${run.environment.git.commit.slice(0, 10)}${run.environment.git.dirty ? ' (dirty)' : ''}` : ''
+  const git = run.environment.git ? `, ${gitText(run.environment.git)}` : ''
   process.stdout.write(`baseline ${name}: saved ${show(target.file)} from ${show(source)} (${run.scenarios.length} scenario${run.scenarios.length === 1 ? '' : 's'}, run ${run.run.id}${git})\n`)
   for (const line of calibrationNote(calibration, run, previous)) process.stdout.write(`${line}\n`)
   const failed = run.scenarios.flatMap((s) => failedVariants(s).map((v) => `${s.id}/${v.name}`))

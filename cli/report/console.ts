@@ -5,6 +5,7 @@
 import type {
   AnyVariantResult,
   Breakdown,
+  BudgetResult,
   ClaimResult,
   Comparison,
   Environment,
@@ -19,16 +20,16 @@ import type {
 import { failedVariants } from '../result/outcome.ts'
 import { throughputRatio } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
-import { formatBytes, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio } from './format.ts'
+import { formatBytes, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio, gitText, variantStateText } from './format.ts'
 
 export interface ConsoleOptions {
   color: boolean
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const
-type Style = keyof typeof CODES
+export type Style = keyof typeof CODES
 
-function paint(options: ConsoleOptions, style: Style, text: string): string {
+export function paint(options: ConsoleOptions, style: Style, text: string): string {
   return options.color ? `\u001b[${CODES[style]}m${text}\u001b[${style === 'bold' || style === 'dim' ? 22 : 39}m` : text
 }
 
@@ -55,7 +56,7 @@ export function table(rows: string[][], align: Array<'l' | 'r'>, indent = '  '):
 
 export function renderEnvironment(environment: Environment, options: ConsoleOptions): string {
   const e = environment
-  const git = e.git ? ` · git ${e.git.commit.slice(0, 10)}${e.git.dirty ? ' (dirty)' : ''}` : ''
+  const git = e.git ? ` · ${gitText(e.git)}` : ''
   const lines = [
     paint(options, 'dim', `Node ${e.node} (V8 ${e.v8}) · ${e.cpu.model} × ${e.cpu.count} · load ${e.loadAverage.map((l) => l.toFixed(2)).join(' ')} · ${formatBytes(e.memory.totalBytes)} RAM${git}`),
   ]
@@ -63,7 +64,7 @@ export function renderEnvironment(environment: Environment, options: ConsoleOpti
   return lines.join('\n')
 }
 
-const VERDICT_STYLE: Record<Verdict, Style> = { slower: 'red', faster: 'green', same: 'dim', inconclusive: 'yellow' }
+export const VERDICT_STYLE: Record<Verdict, Style> = { slower: 'red', faster: 'green', same: 'dim', inconclusive: 'yellow' }
 
 function verdictText(comparison: Comparison | undefined, options: ConsoleOptions): string {
   if (!comparison) return ''
@@ -76,23 +77,12 @@ function ratioText(comparison: Comparison | undefined): string {
   return `${formatRatio(estimate)} [${low.toFixed(2)}–${high.toFixed(2)}]`
 }
 
+/** Red for a failure of the run, yellow for a finding (a load cell out of memory or past its window), dim when skipped. */
 function stateText(variant: AnyVariantResult, options: ConsoleOptions): string {
-  switch (variant.state) {
-    case 'completed':
-      return ''
-    case 'errored':
-      return paint(options, 'red', `errored in ${variant.phase}: ${variant.error.message}`)
-    case 'timeout':
-      return 'level' in variant && (variant.phase === 'window' || variant.phase === 'warm-up')
-        ? paint(options, 'yellow', `still running ${formatDuration(variant.timeoutMs * 1e6)} after its window should have ended (in ${variant.phase})`)
-        : paint(options, 'red', `timed out in ${variant.phase} after ${formatDuration(variant.timeoutMs * 1e6)}`)
-    case 'oom':
-      return paint(options, 'yellow', `out of memory after ${formatDuration(variant.afterMs * 1e6)}${variant.maxMemoryMB ? ` (ceiling ${variant.maxMemoryMB} MB)` : ''}`)
-    case 'skipped':
-      return paint(options, 'dim', `skipped: ${variant.reason}`)
-    case 'interrupted':
-      return paint(options, 'yellow', 'interrupted')
-  }
+  const text = variantStateText(variant)
+  if (!text) return ''
+  const finding = variant.state === 'oom' || variant.state === 'interrupted' || (variant.state === 'timeout' && 'level' in variant && (variant.phase === 'window' || variant.phase === 'warm-up'))
+  return paint(options, variant.state === 'skipped' ? 'dim' : finding ? 'yellow' : 'red', text)
 }
 
 function paramsText(scenario: ScenarioResult): string {
@@ -108,11 +98,7 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
   if (scenario.state === 'interrupted') lines.push(paint(options, 'yellow', '  interrupted: the figures below are what was measured before Ctrl-C'))
   if (scenario.error) lines.push(paint(options, 'red', `  ${scenario.error.message}`))
   lines.push(...kindLines(scenario, options))
-  for (const budget of scenario.budgets) {
-    const mark = budget.state === 'pass' ? paint(options, 'green', '✓') : budget.state === 'fail' ? paint(options, 'red', '✗') : paint(options, 'yellow', '?')
-    const target = budget.expression.startsWith('*') ? ` (${budget.variant})` : ''
-    lines.push(`  ${mark} budget ${budget.expression}${target}: ${budget.measuredText}${budget.message ? ` — ${budget.message}` : ''}`)
-  }
+  for (const budget of scenario.budgets) lines.push(`  ${budgetLine(budget, options)}`)
   for (const claim of scenario.claims) {
     const mark = claim.holds === true ? paint(options, 'green', 'holds') : claim.holds === false ? paint(options, 'red', 'does not hold') : paint(options, 'dim', 'not judged')
     const published = claim.published ? `published ${claim.published}, ` : ''
@@ -396,6 +382,13 @@ function httpBreakdownLines(scenario: HttpScenarioResult, options: ConsoleOption
   const b = scenario.settings.breakdown
   const how = b ? ` (traced pass: ${b.connections} connection${b.connections === 1 ? '' : 's'}, ${formatMs(b.durationMs)}; mean per request)` : ''
   return [`  ${paint(options, 'cyan', 'per-request breakdown')}${how}`, table(rows, ['l', ...traced.map(() => 'r' as const)], '    ')]
+}
+
+/** `✓ budget broker: ratio <= 1.10: 1.04×` (`✓ <where>: budget …` when `where` is given), with its message. */
+export function budgetLine(budget: BudgetResult, options: ConsoleOptions, where?: string): string {
+  const mark = budget.state === 'pass' ? paint(options, 'green', '✓') : budget.state === 'fail' ? paint(options, 'red', '✗') : paint(options, 'yellow', '?')
+  const target = budget.expression.trimStart().startsWith('*') ? ` (${budget.variant})` : ''
+  return `${mark} ${where ? `${where}: ` : ''}budget ${budget.expression}${target}: ${budget.measuredText}${budget.message ? ` — ${budget.message}` : ''}`
 }
 
 function variantLabel(variant: AnyVariantResult, options: ConsoleOptions): string {

@@ -5,6 +5,7 @@
  * same on every machine). Figures keep three significant digits and carry their unit, scaled so the
  * number stays below 1000: `812 ns`, `1.23 µs`, `2.50 kB`, `1.23 M/s`.
  */
+import type { AnyVariantResult } from '../result/schema.ts'
 
 /** What a formatter returns for a figure that does not exist (NaN, ±Infinity, undefined). */
 export const MISSING = '—'
@@ -169,4 +170,42 @@ export function formatDate(iso: string | undefined): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`
+}
+
+/** A figure in the unit a chart's axis uses, to six significant digits (what a chart needs, no more). */
+export function inUnit(value: number, unit: Unit): number {
+  return Number((value / unit.size).toPrecision(6))
+}
+
+/** `3 scenarios`, `1 budget`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`
+}
+
+/** `git 1a2b3c4d5e (dirty)`: the commit a run measured. */
+export function gitText(git: { commit: string; dirty: boolean }): string {
+  return `git ${git.commit.slice(0, 10)}${git.dirty ? ' (dirty)' : ''}`
+}
+
+/**
+ * Why a variant has no complete figures, in words (empty when it completed): the same sentence in the
+ * terminal, Markdown and JUnit. A load cell still running after its window is a finding, said as such.
+ */
+export function variantStateText(variant: AnyVariantResult): string {
+  switch (variant.state) {
+    case 'completed':
+      return ''
+    case 'errored':
+      return `errored in ${variant.phase}: ${variant.error.message}`
+    case 'timeout':
+      return 'level' in variant && (variant.phase === 'window' || variant.phase === 'warm-up')
+        ? `still running ${formatDuration(variant.timeoutMs * 1e6)} after its window should have ended (in ${variant.phase})`
+        : `timed out in ${variant.phase} after ${formatDuration(variant.timeoutMs * 1e6)}`
+    case 'oom':
+      return `out of memory after ${formatDuration(variant.afterMs * 1e6)}${variant.maxMemoryMB ? ` (ceiling ${variant.maxMemoryMB} MB)` : ''}`
+    case 'skipped':
+      return `skipped: ${variant.reason}`
+    case 'interrupted':
+      return 'interrupted'
+  }
 }

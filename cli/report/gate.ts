@@ -3,18 +3,9 @@
  * one-line conclusion. Pure: result in, text out; colour only when asked.
  */
 import { gateFailed, gateFindings, type GateFindings } from '../gate/outcome.ts'
-import type { BaselineComparison, RegressionFigure, RegressionReading, RunResult, ScenarioRegression, Verdict } from '../result/schema.ts'
-import { table, type ConsoleOptions } from './console.ts'
-import { formatBytes, formatChange, formatCount, formatDate, formatDuration, formatPercent, formatRate, formatRatio } from './format.ts'
-
-const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const
-type Style = keyof typeof CODES
-
-function paint(options: ConsoleOptions, style: Style, text: string): string {
-  return options.color ? `\u001b[${CODES[style]}m${text}\u001b[${style === 'bold' || style === 'dim' ? 22 : 39}m` : text
-}
-
-const VERDICT_STYLE: Record<Verdict, Style> = { slower: 'red', faster: 'green', same: 'dim', inconclusive: 'yellow' }
+import type { BaselineComparison, RegressionFigure, RegressionReading, RunResult, ScenarioRegression } from '../result/schema.ts'
+import { budgetLine, paint, table, VERDICT_STYLE, type ConsoleOptions } from './console.ts'
+import { formatBytes, formatChange, formatCount, formatDate, formatDuration, formatPercent, formatRate, formatRatio, gitText, plural } from './format.ts'
 
 /** `[+1.0%, +9.6%]`: the interval of head ÷ base, as changes. */
 export function intervalText(reading: RegressionReading): string {
@@ -48,7 +39,7 @@ export function figureText(figure: RegressionFigure, value: number | undefined):
 
 /** Where the baseline came from, in one line. */
 export function baselineOrigin(b: BaselineComparison): string {
-  const git = b.base.git ? ` · git ${b.base.git.commit.slice(0, 10)}${b.base.git.dirty ? ' (dirty)' : ''}` : ''
+  const git = b.base.git ? ` · ${gitText(b.base.git)}` : ''
   return `${b.name} (run ${b.base.runId}, ${formatDate(b.base.startedAt)}${git})`
 }
 
@@ -105,7 +96,7 @@ export function renderBaselineComparison(result: RunResult, options: ConsoleOpti
     paint(
       options,
       'dim',
-      `head ÷ base, ${formatPercent(1 - b.alpha)} intervals${b.calibrated ? ' widened by each scenario\'s noise floor' : ''}; minimum effect ${formatPercent(b.minEffect)}${b.calibrated ? ', raised to the noise floor' : ''}. A variant is judged on its ratio to the scenario's baseline variant (machine drift cancels); the baseline variant on its time${gateFindings(result).failOn.includes('time') ? '' : ', which fails the gate only with --fail-on time'}.`,
+      `head ÷ base, ${formatPercent(1 - b.alpha)} intervals${b.calibrated ? ' widened by each scenario\'s noise floor' : ''}; minimum effect ${formatPercent(b.minEffect)}${b.calibrated ? ', raised to the noise floor' : ''}. A variant is judged on its ratio to the scenario's baseline variant (machine drift cancels); the baseline variant on its time${(result.run.settings.failOn ?? []).includes('time') ? '' : ', which fails the gate only with --fail-on time'}.`,
     ),
   )
   for (const s of b.scenarios) lines.push('', ...scenarioLines(s, options))
@@ -144,20 +135,10 @@ export function decidingChange(v: { decidedBy: 'time' | 'ratio'; time: Regressio
   return (v.decidedBy === 'ratio' ? v.ratio! : v.time).change.estimate
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
-}
-
 /** Every budget of the run with its measured value (perfkit compare, which prints no scenario tables). */
 export function renderBudgets(result: RunResult, options: ConsoleOptions): string {
   const lines: string[] = []
-  for (const s of result.scenarios) {
-    for (const b of s.budgets) {
-      const mark = b.state === 'pass' ? paint(options, 'green', '✓') : b.state === 'fail' ? paint(options, 'red', '✗') : paint(options, 'yellow', '?')
-      const target = b.expression.trimStart().startsWith('*') ? ` (${b.variant})` : ''
-      lines.push(`  ${mark} ${s.id}: budget ${b.expression}${target}: ${b.measuredText}${b.message ? ` — ${b.message}` : ''}`)
-    }
-  }
+  for (const s of result.scenarios) for (const b of s.budgets) lines.push(`  ${budgetLine(b, options, s.id)}`)
   return lines.length ? [paint(options, 'bold', 'Budgets (as measured in the run)'), ...lines].join('\n') : ''
 }
 

@@ -10,7 +10,8 @@
  */
 import { gateFindings, type GateFindings } from '../gate/outcome.ts'
 import { failedVariants } from '../result/outcome.ts'
-import type { AnyVariantResult, BudgetResult, RunResult, ScenarioRegression, ScenarioResult, VariantRegression } from '../result/schema.ts'
+import type { BudgetResult, RunResult, ScenarioRegression, ScenarioResult, VariantRegression } from '../result/schema.ts'
+import { variantStateText } from './format.ts'
 import { changeText, noiseText } from './gate.ts'
 
 /** Characters XML 1.0 cannot hold at all (controls, lone surrogates, U+FFFE/F) are dropped. */
@@ -78,21 +79,10 @@ function regressionCase(s: ScenarioRegression, v: VariantRegression, findings: G
   return { ...base, output, outcome: { kind: 'pass' } }
 }
 
-function variantProblem(v: AnyVariantResult): string {
-  switch (v.state) {
-    case 'errored':
-      return `errored in ${v.phase}: ${v.error.message}`
-    case 'timeout':
-      return `timed out in ${v.phase} after ${v.timeoutMs} ms`
-    default:
-      return v.state
-  }
-}
-
 function scenarioCases(scenario: ScenarioResult, regression: ScenarioRegression | undefined, findings: GateFindings): TestCase[] {
   const cases: TestCase[] = []
   for (const v of failedVariants(scenario)) {
-    cases.push({ name: `variant ${v.name}`, classname: `perfkit.${scenario.id}.variants`, outcome: { kind: 'error', type: v.state, message: variantProblem(v) } })
+    cases.push({ name: `variant ${v.name}`, classname: `perfkit.${scenario.id}.variants`, outcome: { kind: 'error', type: v.state, message: variantStateText(v) } })
   }
   if (scenario.state === 'errored' && scenario.error && cases.length === 0) {
     cases.push({ name: 'scenario', classname: `perfkit.${scenario.id}`, outcome: { kind: 'error', type: 'errored', message: scenario.error.message } })

@@ -20,7 +20,7 @@ import type {
   Verdict,
 } from '../result/schema.ts'
 import { baselineOrigin, changeText, decidingChange, figureText, intervalText, noiseText, sidesText } from './gate.ts'
-import { formatBytes, formatChange, formatCount, formatDuration, formatPercent, formatRatio } from './format.ts'
+import { formatBytes, formatChange, formatCount, formatDuration, formatPercent, formatRatio, gitText, plural, variantStateText as variantState } from './format.ts'
 
 /** GitHub refuses comments longer than 65 536 characters; keep a margin for what a workflow adds. */
 export const MARKDOWN_LIMIT = 60_000
@@ -48,10 +48,6 @@ function tableOf(header: string[], align: Array<'l' | 'r'>, rows: string[][]): s
 
 function details(summary: string, body: string): string {
   return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 function headline(findings: GateFindings, result: RunResult): string {
@@ -190,23 +186,6 @@ function verdictCell(c: Comparison | undefined): string {
   return `${formatRatio(c.ratio.estimate)} [${c.ratio.low.toFixed(2)}–${c.ratio.high.toFixed(2)}] ${VERDICT_MARK[c.verdict]}`
 }
 
-function variantState(v: AnyVariantResult): string {
-  switch (v.state) {
-    case 'completed':
-      return ''
-    case 'errored':
-      return `errored in ${v.phase}: ${v.error.message}`
-    case 'timeout':
-      return `timed out in ${v.phase}`
-    case 'oom':
-      return `out of memory after ${formatDuration(v.afterMs * 1e6)}`
-    case 'skipped':
-      return `skipped: ${v.reason}`
-    case 'interrupted':
-      return 'interrupted'
-  }
-}
-
 /** One scenario of this run: its own table, by kind. */
 function scenarioTable(s: ScenarioResult): string {
   const title = `**${escapeMarkdown(s.id)}**${s.title !== s.name ? ` — ${escapeMarkdown(s.title)}` : ''}${s.state !== 'completed' ? ` (${s.state}${s.error ? `: ${escapeMarkdown(s.error.message)}` : ''})` : ''}`
@@ -250,7 +229,7 @@ function failuresBlock(result: RunResult): string {
 
 function footer(result: RunResult): string {
   const e = result.environment
-  const git = e.git ? ` · git ${e.git.commit.slice(0, 10)}${e.git.dirty ? ' (dirty)' : ''}` : ''
+  const git = e.git ? ` · ${gitText(e.git)}` : ''
   return `<sub>perfkit ${escapeMarkdown(result.perfkit)} · run ${escapeMarkdown(result.run.id)} · Node ${escapeMarkdown(e.node)} · ${escapeMarkdown(e.cpu.model)} × ${e.cpu.count}${escapeMarkdown(git)}${e.noise.length ? ` · ${escapeMarkdown(e.noise.join('; '))}` : ''}</sub>`
 }
 

@@ -4,13 +4,10 @@
  * says what its figures are; the chart looks the same wherever it appears.
  */
 import type { Breakdown, LatencyPercentiles } from '../../result/schema.ts'
-import { DURATION_UNITS, formatDuration, formatPercent, pickUnit, type Unit } from '../format.ts'
+import { DURATION_UNITS, formatDuration, formatPercent, inUnit, pickUnit, type Unit } from '../format.ts'
 import { PHASE_COLOURS, REST_COLOUR, withAlpha, type ReportContext } from './context.ts'
 import { EMPTY, type Interpolation, type SafeHtml } from './markup.ts'
 
-function scaled(value: number, unit: Unit): number {
-  return Number((value / unit.size).toPrecision(6))
-}
 
 export interface RoundsChartOptions<V> {
   label: string
@@ -105,7 +102,7 @@ export function breakdownChart(ctx: ReportContext, options: BreakdownChartOption
       type: 'bar',
       data: {
         labels: bars.map((x) => x.label),
-        datasets: series.map((p) => ({ label: p.name, data: bars.map((x) => scaled(p.pick(x.breakdown)?.meanNs ?? 0, unit)), backgroundColor: p.colour, borderColor: '#ffffff', borderWidth: 1, stack: 'time', barPercentage: 0.7 })),
+        datasets: series.map((p) => ({ label: p.name, data: bars.map((x) => inUnit(p.pick(x.breakdown)?.meanNs ?? 0, unit)), backgroundColor: p.colour, borderColor: '#ffffff', borderWidth: 1, stack: 'time', barPercentage: 0.7 })),
       },
       options: {
         indexAxis: 'y',
@@ -161,7 +158,7 @@ export function percentileChart<V extends { name: string }>(ctx: ReportContext, 
           label: v.name,
           data: PERCENTILES.map((p) => {
             const x = p.get(latency(v))
-            return Number.isFinite(x) && (!logarithmic || x > 0) ? scaled(x, unit) : null
+            return Number.isFinite(x) && (!logarithmic || x > 0) ? inUnit(x, unit) : null
           }),
           borderColor: colours.get(v.name),
           backgroundColor: colours.get(v.name),

@@ -7,6 +7,7 @@
  * throughput (requests per second), whose ratio is 1 / ratio: > 1 serves more.
  */
 import { throughputRatio } from '../../stats/compare.ts'
+import { median } from '../../stats/describe.ts'
 import type { Comparison, HttpScenarioResult, HttpStats, HttpVariantResult, Verdict } from '../../result/schema.ts'
 import {
   BYTE_UNITS,
@@ -21,6 +22,7 @@ import {
   formatRate,
   formatRatio,
   pickUnit,
+  inUnit,
 } from '../format.ts'
 import { breakdownChart, percentileChart, roundsChart } from './charts.ts'
 import { block, pValueText, sortByRank, stateBadge, variantLabel, variantProblem, verdictBadge } from './common.ts'
@@ -288,17 +290,12 @@ function roundsAtLevel(sweep: HttpSweep, c: HttpScenarioResult, ctx: ReportConte
     variants: withRounds,
     colours,
     series: 'requests per second per round',
-    values: (v) => v.rounds.map((r) => Number((r.requestsPerSec / unit.size).toPrecision(6))),
+    values: (v) => v.rounds.map((r) => inUnit(r.requestsPerSec, unit)),
     axis: `requests per second per round (${unit.symbol}/s)`,
     tooltips: (v) => [`${v.rounds.length} round${v.rounds.length === 1 ? '' : 's'}`, `median ${formatRate(median(v.rounds.map((r) => r.requestsPerSec)))}`],
   })
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
 
 function percentilesAtLevel(sweep: HttpSweep, c: HttpScenarioResult, ctx: ReportContext, colours: Map<string, string>): SafeHtml {
   return percentileChart(ctx, {

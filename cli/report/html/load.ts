@@ -16,6 +16,7 @@ import {
   formatPercent,
   formatRate,
   pickUnit,
+  inUnit,
 } from '../format.ts'
 import { percentileChart } from './charts.ts'
 import { block, stack, variantLabel } from './common.ts'
@@ -241,7 +242,7 @@ function memorySeriesChart(sweep: LoadSweep, c: LoadScenarioResult, ctx: ReportC
       data: {
         datasets: withSeries.map((v) => ({
           label: v.state === 'completed' ? v.name : `${v.name} (${v.state})`,
-          data: v.figures!.series!.map((p) => ({ x: Number((p.tMs / 1000).toPrecision(6)), y: Number((p.rssBytes / unit.size).toPrecision(6)) })),
+          data: v.figures!.series!.map((p) => ({ x: Number((p.tMs / 1000).toPrecision(6)), y: inUnit(p.rssBytes, unit) })),
           showLine: true,
           borderColor: colours.get(v.name),
           backgroundColor: colours.get(v.name),

@@ -18,6 +18,7 @@ import {
   formatRatioInterval,
   pickUnit,
   type Unit,
+  inUnit,
 } from '../format.ts'
 import { breakdownChart, phaseNames, roundsChart, UNATTRIBUTED } from './charts.ts'
 import { block, budgetsSection, claimsSection, countersTable, flamegraphSection, pValueText, sortByRank, stateBadge, variantLabel, variantProblem, verdictBadge, warningsSection, type Section } from './common.ts'
@@ -133,9 +134,6 @@ function durationUnitFor(values: number[]): Unit {
   return pickUnit(Math.max(...values, 0), DURATION_UNITS)
 }
 
-function scaled(ns: number, unit: Unit): number {
-  return Number((ns / unit.size).toPrecision(6))
-}
 
 /** Variant/baseline ratios as intervals around 1, with the ± minimum-effect band shaded. */
 export const ratioChartSection: Section<Micro> = (s, ctx) => {
@@ -230,7 +228,7 @@ export const latencySection: Section<Micro> = (s, ctx) => {
         variants: withRounds,
         colours,
         series: 'per-round median',
-        values: (v) => v.rounds.map((r) => scaled(r.medianNs, unit)),
+        values: (v) => v.rounds.map((r) => inUnit(r.medianNs, unit)),
         axis: `median time per op per round (${unit.symbol})`,
         tooltips: (v) => {
           const medians = v.rounds.map((r) => r.medianNs).sort((a, b) => a - b)
@@ -266,7 +264,7 @@ export const latencySection: Section<Micro> = (s, ctx) => {
             labels: points.map((p) => p.label),
             datasets: done.map((v) => ({
               label: v.name,
-              data: points.map((p) => scaled(p.get(v), unit)),
+              data: points.map((p) => inUnit(p.get(v), unit)),
               borderColor: colours.get(v.name),
               backgroundColor: colours.get(v.name),
               pointRadius: 3.5,

@@ -6,7 +6,7 @@
  * sweep shares (header, claims, budgets, warnings, profiles, curves); load.ts and http.ts the rest.
  */
 import type { HttpScenarioResult, LoadScenarioResult, ScenarioResult, ScenarioState } from '../../result/schema.ts'
-import { formatDate, formatInteger, formatMs, pickUnit, type Unit } from '../format.ts'
+import { formatDate, formatInteger, formatMs, inUnit, pickUnit, type Unit } from '../format.ts'
 import { block, budgetState, claimHolds, countersTable, paramChips, profileList, stack, stateBadge, variantLabel } from './common.ts'
 import { withAlpha, type ReportContext } from './context.ts'
 import { EMPTY, html, table, type Interpolation, type SafeHtml } from './markup.ts'
@@ -265,7 +265,7 @@ export function levelCurve(sweep: Sweep, ctx: ReportContext, options: CurveOptio
   const largest = Math.max(...all.map(Math.abs), 0)
   const logarithmic = positive.length === all.length && positive.length > 1 && Math.max(...positive) / Math.min(...positive) > 30
   const unit = logarithmic ? pickUnit(Math.sqrt(Math.min(...positive) * Math.max(...positive)), options.units) : pickUnit(largest, options.units)
-  const scale = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || (logarithmic && v <= 0) ? null : Number((v / unit.size).toPrecision(6)))
+  const scale = (v: number | undefined) => (v === undefined || !Number.isFinite(v) || (logarithmic && v <= 0) ? null : inUnit(v, unit))
   const symbol = `${unit.symbol}${options.unitSuffix ?? ''}`
   const datasets: Array<Record<string, unknown>> = []
   const tooltips: Array<Array<string | null>> = []
