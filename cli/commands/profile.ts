@@ -15,7 +15,7 @@ import { displayPath } from '../result/io.ts'
 import type { ProfileResult } from '../result/schema.ts'
 import { profileCase } from '../profile/index.ts'
 import { casesToProfile } from '../profile/kinds.ts'
-import { parseTools } from '../profile/tools.ts'
+import { DEFAULT_PROFILE_MS, parseTools } from '../profile/tools.ts'
 import { backendEnv, runId } from './run.ts'
 
 export interface ProfileFlags {
@@ -31,7 +31,7 @@ export interface ProfileFlags {
 
 export async function profileCommand(name: string, patterns: string[], flags: ProfileFlags): Promise<number> {
   const tools = parseTools(flags.tool)
-  const durationMs = flags.duration === undefined ? 3000 : parseDuration(flags.duration)
+  const durationMs = flags.duration === undefined ? DEFAULT_PROFILE_MS : parseDuration(flags.duration)
   if (durationMs === undefined || durationMs <= 0) throw new UsageError(`--duration ${flags.duration}: not a duration; use e.g. 3s or 500ms`)
   const config = await loadConfig(flags.config)
   let timeoutMs = config.timeoutMs

@@ -21,7 +21,7 @@ import { renderGate } from '../report/gate.ts'
 import { renderHtml } from '../report/html.ts'
 import { Progress } from '../report/progress.ts'
 import { checkStdout, writeGateOutputs } from './outputs.ts'
-import { parseTools } from '../profile/tools.ts'
+import { DEFAULT_PROFILE_MS, parseTools } from '../profile/tools.ts'
 
 export interface RunFlags {
   filter?: string
@@ -186,7 +186,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
         if (!scenario || controller.signal.aborted || measured.size === 0) continue
         scenario.profiles = await profileCase({ ...c, variants: c.variants.filter((v) => measured.has(v)) }, {
           tools: profileTools,
-          durationMs: settings.quick ? 1000 : 3000,
+          durationMs: settings.quick ? DEFAULT_PROFILE_MS / 3 : DEFAULT_PROFILE_MS,
           runDir,
           timeoutMs: settings.timeoutMs,
           env: settings.childEnv,

@@ -30,6 +30,7 @@ import type { DoctorSpec } from './doctor-driver.ts'
 import { renderDifferentialPage, renderProfilePage } from './flamegraph.ts'
 import type { RunnerSpec } from './runner-spec.ts'
 import { profilerFor, type Captured, type KindProfiler, type OpNames } from './kinds.ts'
+import { DEFAULT_PROFILE_MS } from './tools.ts'
 import type { ZeroXSpec } from './zero-x-driver.ts'
 
 export interface ProfileOptions {
@@ -87,7 +88,7 @@ export async function profileCase(c: ScenarioCase, options: ProfileOptions): Pro
   const tools = options.tools ?? ['cpuprofile']
   const samplingIntervalUs = options.samplingIntervalUs ?? 200
   const profiler = profilerFor(c, {
-    durationMs: options.durationMs ?? 3000,
+    durationMs: options.durationMs ?? DEFAULT_PROFILE_MS,
     timeoutMs: options.timeoutMs ?? 60_000,
     env: options.env ?? {},
     samplingIntervalUs,
@@ -131,10 +132,9 @@ export async function profileCase(c: ScenarioCase, options: ProfileOptions): Pro
       if (variant === baseline || !mine || !base) continue
       const file = files.get(variant)!
       const diff = diffFrameTrees(mine.tree, base.tree, { variantOps: mine.ops, baselineOps: base.ops })
-      const perOp = (x: Captured) => formatDuration((x.windowMs * 1e6) / Math.max(1, x.ops))
       const facts: Array<[string, string]> = [
-        [`${baseline}`, `${formatInteger(base.ops)} ${names.plural} in ${formatMs(base.windowMs)} (${perOp(base)}/${names.one})`],
-        [`${variant}`, `${formatInteger(mine.ops)} ${names.plural} in ${formatMs(mine.windowMs)} (${perOp(mine)}/${names.one})`],
+        [`${baseline}`, `${formatInteger(base.ops)} ${names.plural} in ${formatMs(base.windowMs)} (${timePerOp(base)}/${names.one})`],
+        [`${variant}`, `${formatInteger(mine.ops)} ${names.plural} in ${formatMs(mine.windowMs)} (${timePerOp(mine)}/${names.one})`],
       ]
       if (diff.unit === 'ns/op') facts.push(['normalised', names.normalised])
       writeFileSync(
@@ -155,28 +155,23 @@ export async function profileCase(c: ScenarioCase, options: ProfileOptions): Pro
     }
   }
 
-  if (tools.includes('0x')) {
+  for (const tool of REPORT_TOOLS) {
+    if (!tools.includes(tool.name)) continue
     for (const variant of c.variants) {
       if (options.signal?.aborted) break
-      const file = `${files.get(variant)!}.0x.html`
-      options.onProgress?.(`profiling ${c.id}/${variant} (0x)`)
-      const outcome = await runZeroX(c, profiler, variant, path.join(absDir, file), options)
-      if (outcome === true) written(variant, '0x', 'flamegraph', file)
-      else failed(variant, '0x', outcome)
-    }
-  }
-
-  if (tools.includes('clinic-doctor')) {
-    for (const variant of c.variants) {
-      if (options.signal?.aborted) break
-      const file = `${files.get(variant)!}.doctor.html`
-      options.onProgress?.(`profiling ${c.id}/${variant} (clinic doctor)`)
-      const outcome = await runDoctor(c, profiler, variant, path.join(absDir, file), options)
-      if (outcome === true) written(variant, 'clinic-doctor', 'doctor', file)
-      else failed(variant, 'clinic-doctor', outcome)
+      const file = `${files.get(variant)!}.${tool.suffix}.html`
+      options.onProgress?.(`profiling ${c.id}/${variant} (${tool.label})`)
+      const outcome = await runReportTool(tool, c, profiler, variant, path.join(absDir, file), options)
+      if (outcome === true) written(variant, tool.name, tool.kind, file)
+      else failed(variant, tool.name, outcome)
     }
   }
   return results
+}
+
+/** The window's length over the operations it ran. */
+function timePerOp(capture: Captured): string {
+  return formatDuration((capture.windowMs * 1e6) / Math.max(1, capture.ops))
 }
 
 function profileFacts(capture: Captured, names: OpNames, samplingIntervalUs: number): Array<[string, string]> {
@@ -185,7 +180,7 @@ function profileFacts(capture: Captured, names: OpNames, samplingIntervalUs: num
     ['window', formatMs(capture.windowMs)],
     ...capture.facts,
     [names.plural, formatInteger(capture.ops)],
-    [`time per ${names.one}`, formatDuration((capture.windowMs * 1e6) / Math.max(1, capture.ops))],
+    [`time per ${names.one}`, timePerOp(capture)],
     ['samples', `${formatInteger(capture.tree.samples)} every ${samplingIntervalUs} µs`],
     ['idle', formatPercent(durationUs > 0 ? capture.tree.idleUs / durationUs : 0)],
     ['Node', process.version],
@@ -222,7 +217,7 @@ async function runDriver(entry: string, spec: unknown, cwd: string, options: Pro
 }
 
 function spawnDriver(entry: string, spec: unknown, cwd: string, options: ProfileOptions, tool: string): Promise<true | string> {
-  const timeoutMs = (options.durationMs ?? 3000) + (options.timeoutMs ?? 60_000) * 2 + RENDER_GRACE_MS
+  const timeoutMs = (options.durationMs ?? DEFAULT_PROFILE_MS) + (options.timeoutMs ?? 60_000) * 2 + RENDER_GRACE_MS
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, entry, JSON.stringify(spec)], {
       cwd,
@@ -253,19 +248,6 @@ function spawnDriver(entry: string, spec: unknown, cwd: string, options: Profile
   })
 }
 
-async function runZeroX(c: ScenarioCase, profiler: KindProfiler, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
-  const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-0x-'))
-  try {
-    const spec: ZeroXSpec = { argv: runnerArgv(c, profiler.runnerSpec(variant, workingDir, {})), workingDir, outputHtml, title: `${c.id} / ${variant}` }
-    const outcome = await runDriver(ZERO_X_DRIVER, spec, workingDir, options, '0x', profiler.alongside?.bind(profiler, workingDir))
-    if (outcome !== true) rmSync(outputHtml, { force: true })
-    else if (!existsSync(outputHtml)) return '0x finished without writing its flame graph'
-    return outcome
-  } finally {
-    rmSync(workingDir, { recursive: true, force: true })
-  }
-}
-
 /** Clinic doctor's report loads its web font from clinicjs.org; a report perfkit writes asks no network address. */
 export function withoutRemoteFonts(page: string): string {
   return page.replace(/urls:\s*\[\s*"https?:\/\/[^"\]]*"\s*\]/g, 'urls:[]')
@@ -281,18 +263,62 @@ export function withSnippetFix(page: string): string {
   return page.replaceAll('d3.select(this.parentNode).insert("span",".snippet")', 'd3.select(this.parentNode).insert("span",(()=>this))')
 }
 
-async function runDoctor(c: ScenarioCase, profiler: KindProfiler, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
-  const workingDir = mkdtempSync(path.join(tmpdir(), 'perfkit-doctor-'))
+/**
+ * A profiler that runs the variant in a process of its own and writes a report of its own (0x, Clinic
+ * doctor): its driver script, the spec it takes, and how perfkit finishes the page it wrote.
+ */
+interface ReportTool {
+  name: Exclude<ProfileTool, 'cpuprofile'>
+  kind: ProfileKind
+  /** In messages: `0x`, `clinic doctor`. */
+  label: string
+  /** `<variant>.<suffix>.html`. */
+  suffix: string
+  /** What the report is, for "finished without writing its …". */
+  what: string
+  driver: string
+  /** Doctor samples on timers: a micro loop lets them run every few milliseconds (load and http yield anyway). */
+  yieldEveryMs?: number
+  spec(run: { argv: string[]; workingDir: string; outputHtml: string; title: string }): ZeroXSpec | DoctorSpec
+  polish?(page: string): string
+}
+
+const REPORT_TOOLS: readonly ReportTool[] = [
+  {
+    name: '0x',
+    kind: 'flamegraph',
+    label: '0x',
+    suffix: '0x',
+    what: 'flame graph',
+    driver: ZERO_X_DRIVER,
+    spec: ({ argv, workingDir, outputHtml, title }) => ({ argv, workingDir, outputHtml, title }),
+  },
+  {
+    name: 'clinic-doctor',
+    kind: 'doctor',
+    label: 'clinic doctor',
+    suffix: 'doctor',
+    what: 'report',
+    driver: DOCTOR_DRIVER,
+    yieldEveryMs: 5,
+    spec: ({ argv, workingDir, outputHtml }) => ({ argv, dataDir: path.join(workingDir, 'data'), outputHtml }),
+    polish: (page) => withSnippetFix(withoutRemoteFonts(page)),
+  },
+]
+
+/** Runs one variant under a report tool in a scratch folder; true when its report is written, else why not. */
+async function runReportTool(tool: ReportTool, c: ScenarioCase, profiler: KindProfiler, variant: string, outputHtml: string, options: ProfileOptions): Promise<true | string> {
+  const workingDir = mkdtempSync(path.join(tmpdir(), `perfkit-${tool.suffix}-`))
   try {
-    // Doctor samples on timers: a micro loop lets them run every few milliseconds (load and http yield anyway).
-    const spec: DoctorSpec = { argv: runnerArgv(c, profiler.runnerSpec(variant, workingDir, { yieldEveryMs: 5 })), dataDir: path.join(workingDir, 'data'), outputHtml }
-    const outcome = await runDriver(DOCTOR_DRIVER, spec, workingDir, options, 'clinic doctor', profiler.alongside?.bind(profiler, workingDir))
+    const argv = runnerArgv(c, profiler.runnerSpec(variant, workingDir, tool.yieldEveryMs ? { yieldEveryMs: tool.yieldEveryMs } : {}))
+    const spec = tool.spec({ argv, workingDir, outputHtml, title: `${c.id} / ${variant}` })
+    const outcome = await runDriver(tool.driver, spec, workingDir, options, tool.label, profiler.alongside?.bind(profiler, workingDir))
     if (outcome !== true) {
       rmSync(outputHtml, { force: true })
       return outcome
     }
-    if (!existsSync(outputHtml)) return 'clinic doctor finished without writing its report'
-    writeFileSync(outputHtml, withSnippetFix(withoutRemoteFonts(readFileSync(outputHtml, 'utf8'))))
+    if (!existsSync(outputHtml)) return `${tool.label} finished without writing its ${tool.what}`
+    if (tool.polish) writeFileSync(outputHtml, tool.polish(readFileSync(outputHtml, 'utf8')))
     return true
   } finally {
     rmSync(workingDir, { recursive: true, force: true })

@@ -2,6 +2,9 @@
 import { UsageError } from '../errors.ts'
 import type { ProfileTool } from '../result/schema.ts'
 
+/** How long each variant runs under a profiler (`perfkit profile --duration`, `run --profile`), ms; `run --quick --profile` takes a third. */
+export const DEFAULT_PROFILE_MS = 3000
+
 export const PROFILE_TOOLS: readonly ProfileTool[] = ['cpuprofile', '0x', 'clinic-doctor']
 
 /** `--tool 0x,clinic-doctor` or a repeated flag; every name checked; `cpuprofile` when none is given. */
