@@ -39,15 +39,26 @@ function reportTo(ctx: LoadContext): BusCallbacks {
   }
 }
 
-/** A bus under load: one login event per op; the queue's figures as counters. */
+/**
+ * A bus under load: one login event per op. A bus with a queue of its own (the pooled ones) reports
+ * its figures as counters and the series' queue length; the others have no queue perfkit can read
+ * (unbounded dispatches at once, the external buses queue on their server), so they report none
+ * rather than zeros that were never measured.
+ */
 function underLoad(bus: EventBus): LoadTarget {
+  const queueFigures: Partial<LoadTarget> =
+    bus.metrics().queueCapacity === null
+      ? {}
+      : {
+          queued: () => bus.metrics().queueLength,
+          counters: () => {
+            const m = bus.metrics()
+            return { maxQueueLength: m.maxQueueLength, callerRuns: m.callerRuns, blockedProducers: m.blockedProducers }
+          },
+        }
   return {
     emit: (op) => bus.emit(LOGIN_EVENT, op),
-    queued: () => bus.metrics().queueLength,
-    counters: () => {
-      const m = bus.metrics()
-      return { maxQueueLength: m.maxQueueLength, callerRuns: m.callerRuns, blockedProducers: m.blockedProducers }
-    },
+    ...queueFigures,
     // After the window nothing more is measured: stop without waiting for the backlog.
     close: () => bus.close({ drain: false }),
   }

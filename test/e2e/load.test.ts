@@ -112,6 +112,9 @@ describe('perfkit run: load scenarios', () => {
     expect(s!.variants.map((v) => v.name)).toEqual(['unbounded', 'pooled-block', 'pooled-drop', 'pooled-caller-runs', 'redis-streams', 'nats-jetstream'])
     for (const v of s!.variants) expect(['completed', 'skipped']).toContain(v.state)
     expect(figuresOf(cell(s!, 'pooled-block')).dropped).toBe(0)
+    // Queue figures come only from a bus that has a queue perfkit can read, never as zeros for one that has none.
+    expect(typeof cell(s!, 'pooled-block').counters?.maxQueueLength).toBe('number')
+    expect(cell(s!, 'unbounded').counters?.maxQueueLength).toBeUndefined()
   })
 })
 
