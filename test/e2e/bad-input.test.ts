@@ -5,66 +5,56 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { FIXTURES, runCli, tempDir } from '../support/cli.ts'
+import { expectOneLine, FIXTURES, runCli, tempDir } from '../support/cli.ts'
 import { syntheticRun } from '../support/results.ts'
 
 const S = `${FIXTURES}/scenarios`
 
-function expectUsageError(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) {
-  expect(result.code).toBe(2)
-  const lines = result.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(/^perfkit: /)
-  expect(lines[0]).toMatch(pattern)
-  expect(result.stderr).not.toMatch(/\n\s+at /) // no stack trace
-  expect(result.stdout).toBe('')
-}
-
 describe('bad input (exit 2, one line, no stack)', () => {
   it('a syntax error names file:line:column', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/syntax.bench.ts`]), /test\/fixtures\/scenarios\/bad\/syntax\.bench\.ts:6:\d+: syntax error: .*Expected/)
+    expectOneLine(await runCli(['run', `${S}/bad/syntax.bench.ts`]), /test\/fixtures\/scenarios\/bad\/syntax\.bench\.ts:6:\d+: syntax error: .*Expected/)
   })
   it('no default export', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/no-default.bench.ts`]), /no-default\.bench\.ts: no default export; end the file with `export default defineScenario/)
+    expectOneLine(await runCli(['run', `${S}/bad/no-default.bench.ts`]), /no-default\.bench\.ts: no default export; end the file with `export default defineScenario/)
   })
   it('a baseline naming no variant', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/bad-baseline.bench.ts`]), /scenario "bad-baseline": `baseline` "nope" names no variant; set it to one of: a, b/)
+    expectOneLine(await runCli(['run', `${S}/bad/bad-baseline.bench.ts`]), /scenario "bad-baseline": `baseline` "nope" names no variant; set it to one of: a, b/)
   })
   it('no variants', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/no-variants.bench.ts`]), /scenario "no-variants": no variants; add `variants:/)
+    expectOneLine(await runCli(['run', `${S}/bad/no-variants.bench.ts`]), /scenario "no-variants": no variants; add `variants:/)
   })
   it('a budget that does not parse points at the column', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/bad-budget.bench.ts`]), /budget "b: ratio <== 1.1": expected a number at column 12/)
+    expectOneLine(await runCli(['run', `${S}/bad/bad-budget.bench.ts`]), /budget "b: ratio <== 1.1": expected a number at column 12/)
   })
   it('duplicate scenario names across files', async () => {
-    expectUsageError(await runCli(['run', `${S}/dup`]), /two\.bench\.ts: scenario name "twin" is also used in .*one\.bench\.ts/)
+    expectOneLine(await runCli(['run', `${S}/dup`]), /two\.bench\.ts: scenario name "twin" is also used in .*one\.bench\.ts/)
   })
   it('an unknown flag', async () => {
-    expectUsageError(await runCli(['run', '--frobnicate']), /unknown option '--frobnicate'/)
+    expectOneLine(await runCli(['run', '--frobnicate']), /unknown option '--frobnicate'/)
   })
   it('an unknown command', async () => {
-    expectUsageError(await runCli(['frobnicate']), /unknown command 'frobnicate'/)
+    expectOneLine(await runCli(['frobnicate']), /unknown command 'frobnicate'/)
   })
   it('--param for a parameter the scenario does not have', async () => {
-    expectUsageError(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--param', 'backend=postgres']), /--param backend: no selected scenario has a parameter "backend" \(parameters of the selected scenarios: extra\)/)
+    expectOneLine(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--param', 'backend=postgres']), /--param backend: no selected scenario has a parameter "backend" \(parameters of the selected scenarios: extra\)/)
   })
   it('--param with a value of the wrong type', async () => {
-    expectUsageError(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--param', 'extra=lots']), /--param extra=lots: scenario "tiny" expects a number for extra/)
+    expectOneLine(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--param', 'extra=lots']), /--param extra=lots: scenario "tiny" expects a number for extra/)
   })
   it('a pattern matching no file', async () => {
-    expectUsageError(await runCli(['run', 'scenarios/nothing-*.bench.ts']), /no scenario file matches "scenarios\/nothing-\*\.bench\.ts"/)
+    expectOneLine(await runCli(['run', 'scenarios/nothing-*.bench.ts']), /no scenario file matches "scenarios\/nothing-\*\.bench\.ts"/)
   })
   it('a file that does not exist', async () => {
-    expectUsageError(await runCli(['run', 'scenarios/missing.bench.ts']), /no scenario file matches "scenarios\/missing\.bench\.ts"/)
+    expectOneLine(await runCli(['run', 'scenarios/missing.bench.ts']), /no scenario file matches "scenarios\/missing\.bench\.ts"/)
   })
   it('an invalid perfkit.config.ts', async () => {
-    expectUsageError(await runCli(['run'], { cwd: `${FIXTURES}/config-bad` }), /perfkit\.config\.ts: `minEffect` must be a fraction between 0 and 1/)
+    expectOneLine(await runCli(['run'], { cwd: `${FIXTURES}/config-bad` }), /perfkit\.config\.ts: `minEffect` must be a fraction between 0 and 1/)
   })
   it('bad flag values', async () => {
-    expectUsageError(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--time', 'soon']), /--time soon: not a duration/)
-    expectUsageError(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--rounds', '1']), /--rounds 1: must be a whole number ≥ 2/)
-    expectUsageError(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--filter', '(']), /--filter \(: not a valid regular expression/)
-    expectUsageError(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--filter', 'zzz']), /--filter zzz: matches no scenario or variant/)
+    expectOneLine(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--time', 'soon']), /--time soon: not a duration/)
+    expectOneLine(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--rounds', '1']), /--rounds 1: must be a whole number ≥ 2/)
+    expectOneLine(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--filter', '(']), /--filter \(: not a valid regular expression/)
+    expectOneLine(await runCli(['run', `${S}/ok/tiny.bench.ts`, '--filter', 'zzz']), /--filter zzz: matches no scenario or variant/)
   })
   it('validates every file before anything runs', async () => {
     const out = tempDir()
@@ -86,45 +76,45 @@ describe('bad gate input (exit 2, one line, no stack, nothing runs)', () => {
   }
 
   it('a budget naming a variant the scenario does not have', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/budget-unknown-variant.bench.ts`]), /budget "c: ratio <= 1\.1" names variant "c", which the scenario does not have \(variants: a, b\)/)
+    expectOneLine(await runCli(['run', `${S}/bad/budget-unknown-variant.bench.ts`]), /budget "c: ratio <= 1\.1" names variant "c", which the scenario does not have \(variants: a, b\)/)
   })
   it('a budget naming a metric that does not exist points at its column', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/budget-unknown-metric.bench.ts`]), /budget "b: latency < 1ms": unknown metric "latency" \(known: .*\) at column 4/)
+    expectOneLine(await runCli(['run', `${S}/bad/budget-unknown-metric.bench.ts`]), /budget "b: latency < 1ms": unknown metric "latency" \(known: .*\) at column 4/)
   })
   it('a budget naming a metric the scenario\'s kind does not measure', async () => {
-    expectUsageError(await runCli(['run', `${S}/bad/budget-wrong-kind.bench.ts`]), /budget "b: dropRate < 1%": micro scenarios have no metric "dropRate"/)
+    expectOneLine(await runCli(['run', `${S}/bad/budget-wrong-kind.bench.ts`]), /budget "b: dropRate < 1%": micro scenarios have no metric "dropRate"/)
   })
   it('a baseline name with no saved baseline', async () => {
     const cwd = tempDir()
-    expectUsageError(await runCli(['run', tiny, '--baseline', 'main'], { cwd }), /baseline "main": reports\/baselines\/main\.json does not exist; save one with `perfkit baseline save main`/)
+    expectOneLine(await runCli(['run', tiny, '--baseline', 'main'], { cwd }), /baseline "main": reports\/baselines\/main\.json does not exist; save one with `perfkit baseline save main`/)
   })
   it('a baseline file that does not exist', async () => {
-    expectUsageError(await runCli(['run', tiny, '--baseline', 'nowhere/base.json']), /baseline nowhere\/base\.json: no such file/)
+    expectOneLine(await runCli(['run', tiny, '--baseline', 'nowhere/base.json']), /baseline nowhere\/base\.json: no such file/)
   })
   it('a corrupt baseline', async () => {
     const file = path.join(tempDir(), 'base.json')
     writeFileSync(file, '{"schema": "perfkit/result@1", "run": ')
-    expectUsageError(await runCli(['run', tiny, '--baseline', file]), /base\.json: not JSON \(.*\); give the path of a perfkit baseline/)
+    expectOneLine(await runCli(['run', tiny, '--baseline', file]), /base\.json: not JSON \(.*\); give the path of a perfkit baseline/)
   })
   it('a baseline of another schema version', async () => {
     const file = resultFile(tempDir(), (r) => (r.schema = 'perfkit/result@2'))
-    expectUsageError(await runCli(['run', tiny, '--baseline', file]), /schema perfkit\/result@2 is not one this perfkit reads \(perfkit\/result@1\)/)
+    expectOneLine(await runCli(['run', tiny, '--baseline', file]), /schema perfkit\/result@2 is not one this perfkit reads \(perfkit\/result@1\)/)
   })
   it('a baseline with a damaged calibration', async () => {
     const file = resultFile(tempDir(), (r) => (r.calibration = { runs: 'ten' }))
-    expectUsageError(await runCli(['run', tiny, '--baseline', file]), /result\.json: its calibration is damaged; re-run `perfkit calibrate`/)
+    expectOneLine(await runCli(['run', tiny, '--baseline', file]), /result\.json: its calibration is damaged; re-run `perfkit calibrate`/)
   })
   it('a baseline with no scenario in common with the run', async () => {
     const file = resultFile(tempDir())
-    expectUsageError(await runCli(['run', tiny, '--baseline', file]), /has no scenario in common with this run \(baseline: broker-vs-direct\[backend=pglite\], .*; this run: tiny\[extra=0\]\)/)
-    expectUsageError(await runCli(['compare', file, `${FIXTURES}/nowhere.json`]), /nowhere\.json: no such file/)
+    expectOneLine(await runCli(['run', tiny, '--baseline', file]), /has no scenario in common with this run \(baseline: broker-vs-direct\[backend=pglite\], .*; this run: tiny\[extra=0\]\)/)
+    expectOneLine(await runCli(['compare', file, `${FIXTURES}/nowhere.json`]), /nowhere\.json: no such file/)
   })
   it('a --fail-on value it does not know, and two outputs on stdout', async () => {
-    expectUsageError(await runCli(['run', tiny, '--fail-on', 'slow']), /--fail-on slow: use regression \(the default\), time .* or inconclusive/)
-    expectUsageError(await runCli(['run', tiny, '--json', '-', '--markdown', '-']), /--json - and --markdown -: only one output can go to stdout/)
+    expectOneLine(await runCli(['run', tiny, '--fail-on', 'slow']), /--fail-on slow: use regression \(the default\), time .* or inconclusive/)
+    expectOneLine(await runCli(['run', tiny, '--json', '-', '--markdown', '-']), /--json - and --markdown -: only one output can go to stdout/)
   })
   it('calibrate with too few runs, baseline save with nothing to save', async () => {
-    expectUsageError(await runCli(['calibrate', tiny, '--runs', '1']), /--runs 1: must be a whole number ≥ 3/)
-    expectUsageError(await runCli(['baseline', 'save'], { cwd: tempDir() }), /no run to save: reports\/latest does not exist; run `perfkit run` first/)
+    expectOneLine(await runCli(['calibrate', tiny, '--runs', '1']), /--runs 1: must be a whole number ≥ 3/)
+    expectOneLine(await runCli(['baseline', 'save'], { cwd: tempDir() }), /no run to save: reports\/latest does not exist; run `perfkit run` first/)
   })
 })

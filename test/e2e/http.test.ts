@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { HttpScenarioResult, RunResult } from '../../cli/result/schema.ts'
-import { FIXTURES, runCli, tempDir } from '../support/cli.ts'
+import { expectOneLine, FIXTURES, runCli, tempDir } from '../support/cli.ts'
 
 const S = `${FIXTURES}/scenarios`
 const read = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8')) as RunResult & { scenarios: HttpScenarioResult[] }
@@ -23,20 +23,12 @@ function alive(pid: number): boolean {
   }
 }
 
-function expectOneLine(stderr: string, pattern: RegExp) {
-  const lines = stderr.trim().split('\n').filter((line) => line.startsWith('perfkit: '))
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(pattern)
-  expect(stderr).not.toMatch(/\n\s+at /)
-}
-
 describe('perfkit run on http scenarios', () => {
   it('starts each server in its own process, measures it at µs resolution, compares by round and stops it', async () => {
     const out = tempDir()
     const pids = path.join(out, 'pids.txt')
     const result = await runCli(['run', `${S}/http/ok.bench.ts`, '--rounds', '4', '--time', '1s', '--out', out, '--seed', '3'], { env: { PERFKIT_TEST_PIDS: pids } })
     expect(result.stderr).not.toMatch(/internal error/)
-    expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/POST \/echo · connections 2/)
     expect(result.stdout).toMatch(/p50 µs\s+p99 µs\s+throughput vs baseline/)
     expect(result.stdout).toMatch(/per-request breakdown \(traced pass: 2 connections/)
@@ -101,18 +93,17 @@ describe('perfkit run on http scenarios', () => {
   it('a server that fails to start: one line with its stderr tail, exit 3', async () => {
     const out = tempDir()
     const result = await runCli(['run', `${S}/http/fails-to-start.bench.ts`, '--quick', '--out', out])
-    expect(result.code).toBe(3)
     expectOneLine(
-      result.stderr,
+      result,
       /fails-to-start\.bench\.ts: http-fails-to-start\[connections=10\]: the server of variant "broken" did not start: getaddrinfo ENOTFOUND db\.invalid \(simulated\); stderr: connecting to the database at db\.invalid:5432$/,
+      { code: 3, alone: false },
     )
   })
 
   it('a server that never reports ready: one line with its stderr tail, exit 3', async () => {
     const out = tempDir()
     const result = await runCli(['run', `${S}/http/never-ready.bench.ts`, '--quick', '--out', out])
-    expect(result.code).toBe(3)
-    expectOneLine(result.stderr, /the server of variant "stuck" never reported ready within 5s; stderr: waiting for a lock that never comes$/)
+    expectOneLine(result, /the server of variant "stuck" never reported ready within 5s; stderr: waiting for a lock that never comes$/, { code: 3, alone: false })
   })
 
   it('a server that crashes under load: its cell is errored, the rounds before are kept, exit 3', async () => {
@@ -135,15 +126,11 @@ describe('perfkit run on http scenarios', () => {
 
   it('bad sweeps, missing server modules and --param connections=0 are usage errors (exit 2, one line)', async () => {
     const sweep = await runCli(['run', `${S}/bad/http-bad-sweep.bench.ts`])
-    expect(sweep.code).toBe(2)
-    expectOneLine(sweep.stderr, /http-bad-sweep\.bench\.ts: scenario "http-bad-sweep": `sweep\.connections` must be a non-empty array of whole numbers ≥ 1/)
+    expectOneLine(sweep, /http-bad-sweep\.bench\.ts: scenario "http-bad-sweep": `sweep\.connections` must be a non-empty array of whole numbers ≥ 1/, { alone: false })
     const missing = await runCli(['run', `${S}/bad/http-missing-module.bench.ts`])
-    expect(missing.code).toBe(2)
-    expectOneLine(missing.stderr, /variant "a": server module \.\/no-such-server\.ts not found/)
+    expectOneLine(missing, /variant "a": server module \.\/no-such-server\.ts not found/, { alone: false })
     const zero = await runCli(['run', `${S}/http/ok.bench.ts`, '--param', 'connections=0'])
-    expect(zero.code).toBe(2)
-    expectOneLine(zero.stderr, /--param connections=0: scenario "http-ok" sweeps over positive whole numbers, not 0 for connections/)
-    expect(zero.stdout).toBe('')
+    expectOneLine(zero, /--param connections=0: scenario "http-ok" sweeps over positive whole numbers, not 0 for connections/)
   })
 
   it('raw-vs-layered --quick runs on embedded defaults: requests/s, p50/p99 in µs, the ratio to raw with its interval', async () => {

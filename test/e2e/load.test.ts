@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { LoadScenarioResult, LoadVariantResult, RunResult } from '../../cli/result/schema.ts'
-import { FIXTURES, runCli, tempDir } from '../support/cli.ts'
+import { expectOneLine, FIXTURES, runCli, tempDir } from '../support/cli.ts'
 import { serviceAvailable } from '../support/services.ts'
 
 const L = `${FIXTURES}/scenarios/load`
@@ -17,14 +17,6 @@ const cell = (s: LoadScenarioResult, name: string) => s.variants.find((v) => v.n
 const figuresOf = (v: LoadVariantResult) => {
   if (v.state !== 'completed') throw new Error(`${v.name} is ${v.state}`)
   return v.figures
-}
-
-function expectOneLine(result: { code: number | null; stderr: string }, code: number, pattern: RegExp) {
-  expect(result.code).toBe(code)
-  const lines = result.stderr.trim().split('\n').filter((l) => l.startsWith('perfkit: '))
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(pattern)
-  expect(result.stderr).not.toMatch(/\n\s+at /)
 }
 
 describe('perfkit run: load scenarios', () => {
@@ -123,25 +115,25 @@ describe('load scenarios: bad input and unreachable servers', () => {
 
   it('a sweep level that is not a positive whole number: exit 2, one line', async () => {
     const result = await runCli(['run', `${B}/bad-level.bench.ts`])
-    expectOneLine(result, 2, /bad-level\.bench\.ts: scenario "bad-level": sweep "concurrency" sweeps over positive whole numbers, not 0\.5/)
+    expectOneLine(result, /bad-level\.bench\.ts: scenario "bad-level": sweep "concurrency" sweeps over positive whole numbers, not 0\.5/, { code: 2, alone: false })
     expect(result.stdout).toBe('')
   })
 
   it('--param with a level that is not a positive whole number: exit 2, one line', async () => {
     const result = await runCli(['run', `${L}/small.bench.ts`, '--param', 'producers=0'])
-    expectOneLine(result, 2, /--param producers=0: scenario "small-load" sweeps over positive whole numbers, not 0 for producers/)
+    expectOneLine(result, /--param producers=0: scenario "small-load" sweeps over positive whole numbers, not 0 for producers/, { code: 2, alone: false })
     expect(result.stdout).toBe('')
   })
 
   it('a variant without its start function: exit 2, one line', async () => {
     const result = await runCli(['run', `${B}/no-start.bench.ts`])
-    expectOneLine(result, 2, /scenario "no-start": variant "b" has no `start` function/)
+    expectOneLine(result, /scenario "no-start": variant "b" has no `start` function/, { code: 2, alone: false })
   })
 
   it('an unreachable server the user pointed at stops the run before measuring: exit 3, one line', async () => {
     const out = tempDir()
     const result = await runCli(['run', 'scenarios/pooled-vs-unbounded.bench.ts', '--quick', '--out', out], { env: { PERFKIT_NATS_URL: 'nats://127.0.0.1:1' } })
-    expectOneLine(result, 3, /pooled-vs-unbounded\/nats-jetstream needs NATS, which is not reachable at nats:\/\/127\.0\.0\.1:1 \(PERFKIT_NATS_URL or backends\.nats\): start it, or unset the URL to skip the variant/)
+    expectOneLine(result, /pooled-vs-unbounded\/nats-jetstream needs NATS, which is not reachable at nats:\/\/127\.0\.0\.1:1 \(PERFKIT_NATS_URL or backends\.nats\): start it, or unset the URL to skip the variant/, { code: 3, alone: false })
     expect(existsSync(path.join(out, 'result.json'))).toBe(false)
   })
 })

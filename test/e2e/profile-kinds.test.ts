@@ -89,8 +89,7 @@ describe.skipIf(!runBrowserTests)('profiling load and http scenarios', () => {
     // The baseline alone keeps it short; the differential is the profile tests' business.
     const run = await runCli(['run', LOAD_FIXTURE, '--quick', '--profile', '--filter', 'small-load/unbounded'], { cwd, timeoutMs: 180_000 })
     expect(run.stderr).not.toMatch(/internal error|could not profile/)
-    expect(run.code).not.toBe(2)
-    expect(run.code).not.toBe(3)
+    expect(run.code).toBe(0)
     const latest = path.join(cwd, 'reports/latest')
     const result = JSON.parse(readFileSync(path.join(latest, 'result.json'), 'utf8')) as RunResult
     const low = result.scenarios.find((s) => s.id === 'small-load[producers=2]')!

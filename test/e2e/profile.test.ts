@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCpuProfile } from '../../cli/profile/tree.ts'
 import type { RunResult } from '../../cli/result/schema.ts'
 import { expectAllDrawn, expectFlamegraphWorks, expectQuiet, flameData, inspectCanvases, launchChromium, openFile, runBrowserTests, warnIfSkipped } from '../support/browser.ts'
-import { FIXTURES, ROOT, runCli, tempDir } from '../support/cli.ts'
+import { expectOneLine, FIXTURES, ROOT, runCli, tempDir } from '../support/cli.ts'
 
 const FIXTURE = path.join(FIXTURES, 'scenarios/profile/profile.bench.ts')
 const CASE_DIR = 'profiles/profile-fixture'
@@ -127,9 +127,6 @@ describe('perfkit profile, bad input (exit 2, one line)', () => {
     [['profile', 'profile-fixture', FIXTURE, '--duration', 'soon'], /^perfkit: --duration soon: not a duration/],
     [['run', FIXTURE, '--profile-tool', 'perf'], /^perfkit: --profile-tool perf: unknown profiler/],
   ])('%j', async (args, pattern) => {
-    const result = await runCli(args as string[])
-    expect(result.code).toBe(2)
-    expect(result.stderr.trim().split('\n')).toHaveLength(1)
-    expect(result.stderr.trim()).toMatch(pattern)
+    expectOneLine(await runCli(args as string[]), pattern as RegExp)
   })
 })

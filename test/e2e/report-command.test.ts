@@ -6,16 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { mixedRun } from '../support/results.ts'
-import { runCli, tempDir } from '../support/cli.ts'
-
-function expectOneLine(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp): void {
-  expect(result.code).toBe(2)
-  const lines = result.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(pattern)
-  expect(result.stderr).not.toMatch(/\n\s+at /)
-  expect(result.stdout).toBe('')
-}
+import { expectOneLine, runCli, tempDir } from '../support/cli.ts'
 
 describe('perfkit report', () => {
   it('rebuilds index.html beside the result, sweeps and recorded profiles included', async () => {

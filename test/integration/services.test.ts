@@ -112,14 +112,22 @@ describe('Redis cache namespaces', () => {
     const url = SERVICE_URLS.redis
     const a = await RedisCache.connect(url)
     const b = await RedisCache.connect(url)
-    await a.set('k', 'from a', 60)
-    expect(await a.get('k')).toBe('from a')
-    expect(await b.get('k')).toBeUndefined()
-    await a.close()
-    const again = await RedisCache.connect(url)
-    expect(await again.get('k')).toBeUndefined()
-    await again.close()
-    await b.close()
+    const { Redis } = await import('ioredis')
+    const raw = new Redis(url)
+    // Every instance's keys are `perfkit:<namespace>:<key>`; only this test writes a key named `k`.
+    const keysNamedK = async () => (await raw.keys('perfkit:*:k')).length
+    try {
+      const before = await keysNamedK()
+      await a.set('k', 'from a', 60)
+      expect(await a.get('k')).toBe('from a')
+      expect(await b.get('k')).toBeUndefined()
+      expect(await keysNamedK()).toBe(before + 1)
+      await a.close()
+      expect(await keysNamedK()).toBe(before)
+    } finally {
+      raw.disconnect()
+      await b.close()
+    }
   })
 
   it('an unreachable Redis is one line naming the redacted URL and what to check', async () => {

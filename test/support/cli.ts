@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { expect } from 'vitest'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -45,4 +46,21 @@ export function runCli(
 
 export function tempDir(prefix = 'perfkit-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix))
+}
+
+/**
+ * How perfkit reports a mistake or a failure it can name: exactly one `perfkit: …` line matching
+ * `pattern`, no stack trace, exit `code` (2, a usage error, by default). With `alone` (the default)
+ * stderr holds nothing else and stdout is empty; without it, other output (progress, tables) may surround the line.
+ */
+export function expectOneLine(result: Pick<CliResult, 'code' | 'stderr' | 'stdout'>, pattern: RegExp, options: { code?: number; alone?: boolean } = {}): void {
+  const { code = 2, alone = true } = options
+  expect(result.code).toBe(code)
+  const lines = result.stderr.trim().split('\n')
+  const said = alone ? lines : lines.filter((line) => line.startsWith('perfkit: '))
+  expect(said).toHaveLength(1)
+  expect(said[0]).toMatch(/^perfkit: /)
+  expect(said[0]).toMatch(pattern)
+  expect(result.stderr).not.toMatch(/\n\s+at /) // no stack trace
+  if (alone) expect(result.stdout).toBe('')
 }

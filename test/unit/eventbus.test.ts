@@ -93,10 +93,8 @@ describe.each<BackpressurePolicy>(['block', 'drop', 'caller-runs'])('pooled bus,
     const emitted = await produce(bus, 50, 20, () => (observedMax = Math.max(observedMax, bus.metrics().queueLength)))
     await bus.close()
     const m = bus.metrics()
-    expect(emitted).toBe(1000)
     expect(observedMax).toBeLessThanOrEqual(capacity)
-    expect(m.maxQueueLength).toBe(capacity) // it did fill: the policy was exercised
-    expect(m.maxQueueLength).toBeLessThanOrEqual(capacity)
+    expect(m.maxQueueLength).toBe(capacity) // it filled, and no further: the policy was exercised
     expect(m.emitted).toBe(emitted)
     expect(m.inFlight).toBe(0)
     // Each event was handled once or dropped once — never both, never twice.
@@ -194,8 +192,10 @@ describe('unbounded bus', () => {
     const bus = new UnboundedEventBus(rec.callbacks)
     const seen = slowHandlers(bus, 5)
     const emitted = await produce(bus, 20, 25)
-    // Nothing queues and nothing pushes back: every event is in flight right after its emit.
-    expect(bus.metrics().queueLength).toBe(0)
+    // Nothing queues and nothing pushes back: every event emitted is either handled or in flight.
+    const during = bus.metrics()
+    expect(during.inFlight).toBeGreaterThan(0)
+    expect(during.inFlight + during.handled).toBe(emitted)
     await bus.close()
     expect(bus.metrics()).toMatchObject({ emitted, handled: emitted, dropped: 0, inFlight: 0 })
     expect(new Set(rec.handledIds).size).toBe(emitted)
