@@ -8,6 +8,8 @@
  */
 import { readFileSync } from 'node:fs'
 import type { Breakdown, HttpScenarioResult, RunResult } from '../cli/result/schema.ts'
+import { throughputRatio } from '../cli/stats/compare.ts'
+import { median } from '../cli/stats/describe.ts'
 
 /** Seed 000's rows, the figures it published, and the phases of ours that do that work. */
 const SEED_ROWS: Array<{ row: string; seed: string; phases: (name: string) => boolean }> = [
@@ -42,15 +44,16 @@ function summaryTable(cases: HttpScenarioResult[]): string {
     for (const v of s.variants) {
       const st = v.stats
       const c = s.comparisons.find((x) => x.variant === v.name)
-      const ratio = v.isBaseline ? '1.00 (baseline)' : c ? `${(1 / c.ratio.estimate).toFixed(3)} [${(1 / c.ratio.high).toFixed(3)}–${(1 / c.ratio.low).toFixed(3)}] ${c.verdict}` : '—'
+      const t = c ? throughputRatio(c) : undefined
+      const ratio = v.isBaseline ? '1.00 (baseline)' : c && t ? `${t.estimate.toFixed(3)} [${t.low.toFixed(3)}–${t.high.toFixed(3)}] ${c.verdict}` : '—'
       const med = (pick: (r: (typeof v.rounds)[number]) => number | undefined) => {
-        const xs = v.rounds.map(pick).filter((x): x is number => x !== undefined).sort((a, b) => a - b)
-        return xs.length ? `${Math.round(xs[Math.floor(xs.length / 2)]! * 100)}%` : '—'
+        const xs = v.rounds.map(pick).filter((x): x is number => x !== undefined)
+        return xs.length ? `${Math.round(median(xs) * 100)}%` : '—'
       }
       // The generator's CPU per request it received: when it is close to the server's, the generator caps the rate.
-      const generatorPerRequest = v.rounds.flatMap((r) => (r.generatorCpu !== undefined && r.requests > 0 ? [(r.generatorCpu * r.durationMs * 1e6) / r.requests] : [])).sort((a, b) => a - b)
+      const generatorPerRequest = v.rounds.flatMap((r) => (r.generatorCpu !== undefined && r.requests > 0 ? [(r.generatorCpu * r.durationMs * 1e6) / r.requests] : []))
       lines.push(
-        `| ${s.id} | ${v.name}${v.state === 'completed' ? '' : ` (${v.state})`} | ${st ? int(st.requestsPerSec) : '—'} | ${ratio} | ${st ? int(st.latency.p50Ns / 1000) : '—'} | ${st ? int(st.latency.p90Ns / 1000) : '—'} | ${st ? int(st.latency.p99Ns / 1000) : '—'} | ${st?.serverCpuPerRequestNs !== undefined ? us(st.serverCpuPerRequestNs) : '—'} | ${generatorPerRequest.length ? us(generatorPerRequest[Math.floor(generatorPerRequest.length / 2)]!) : '—'} | ${med((r) => r.serverCpu)} | ${med((r) => r.generatorCpu)} | ${v.process ? (v.process.peakRssBytes / 1e6).toFixed(1) : '—'} | ${v.rounds.length} |`,
+        `| ${s.id} | ${v.name}${v.state === 'completed' ? '' : ` (${v.state})`} | ${st ? int(st.requestsPerSec) : '—'} | ${ratio} | ${st ? int(st.latency.p50Ns / 1000) : '—'} | ${st ? int(st.latency.p90Ns / 1000) : '—'} | ${st ? int(st.latency.p99Ns / 1000) : '—'} | ${st?.serverCpuPerRequestNs !== undefined ? us(st.serverCpuPerRequestNs) : '—'} | ${generatorPerRequest.length ? us(median(generatorPerRequest)) : '—'} | ${med((r) => r.serverCpu)} | ${med((r) => r.generatorCpu)} | ${v.process ? (v.process.peakRssBytes / 1e6).toFixed(1) : '—'} | ${v.rounds.length} |`,
       )
     }
   }

@@ -17,6 +17,7 @@
 import type {
   AnyVariantResult,
   BaselineComparison,
+  LoadFigures,
   LoadScenarioResult,
   RegressionFigure,
   RegressionReading,
@@ -83,6 +84,7 @@ export function compareWithBaseline(head: RunResult, base: RunResult, options: B
   const { matches, onlyInRun, onlyInBaseline } = matchScenarios(head.scenarios, base.scenarios)
   const minEffect = head.run.settings.minEffect
   const alpha = head.run.settings.alpha
+  const onSameMachine = sameMachine(head, base)
   return {
     name: options.name,
     file: options.file,
@@ -96,7 +98,7 @@ export function compareWithBaseline(head: RunResult, base: RunResult, options: B
       node: base.environment.node,
     },
     calibrated: base.calibration !== undefined,
-    sameMachine: sameMachine(head, base),
+    sameMachine: onSameMachine,
     minEffect,
     alpha,
     warnings: baselineWarnings(head, base),
@@ -104,7 +106,7 @@ export function compareWithBaseline(head: RunResult, base: RunResult, options: B
       const calibration = base.calibration?.scenarios.find((c) => c.id === match.base.id)
       return compareScenario(match, calibration ? { ...calibration, runs: base.calibration!.runs } : undefined, {
         seed: head.run.settings.seed,
-        sameMachine: sameMachine(head, base),
+        sameMachine: onSameMachine,
       })
     }),
     onlyInRun,
@@ -340,10 +342,9 @@ function compareLoadCells(head: LoadScenarioResult, base: LoadScenarioResult): V
   return head.variants.map((variant) => {
     const counterpart = base.variants.find((v) => v.name === variant.name)
     if (!counterpart) return { variant: variant.name, state: 'not-compared', reason: 'new: the baseline does not have this variant' }
-    const figures = (v: typeof variant) => v.figures
-    const pick = (metric: string, dimension: RegressionFigure['dimension'], read: (f: NonNullable<ReturnType<typeof figures>>) => number): RegressionFigure => {
-      const h = figures(variant)
-      const b = figures(counterpart)
+    const pick = (metric: string, dimension: RegressionFigure['dimension'], read: (f: LoadFigures) => number): RegressionFigure => {
+      const h = variant.figures
+      const b = counterpart.figures
       return { metric, dimension, ...(b ? { base: read(b) } : {}), ...(h ? { head: read(h) } : {}) }
     }
     const states = variant.state === counterpart.state ? variant.state : `${counterpart.state} → ${variant.state}`

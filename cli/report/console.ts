@@ -17,6 +17,7 @@ import type {
   ScenarioResult,
   Verdict,
 } from '../result/schema.ts'
+import { parseBudget, parseMetricReference } from '../gate/budget.ts'
 import { failedVariants } from '../result/outcome.ts'
 import { throughputRatio } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
@@ -228,9 +229,11 @@ function loadLines(scenario: LoadScenarioResult, options: ConsoleOptions): strin
 
 /** The variant a claim names (`'variant: metric'` of its check or metric), or undefined. */
 function claimVariant(claim: ClaimResult): string | undefined {
-  const text = claim.check ?? claim.metric
-  const colon = text?.indexOf(':') ?? -1
-  return text && colon > 0 ? text.slice(0, colon).trim() : undefined
+  try {
+    return claim.check ? parseBudget(claim.check).target : claim.metric ? parseMetricReference(claim.metric)?.target : undefined
+  } catch {
+    return undefined // a check this version cannot parse (an older or newer result): no variant to place it by
+  }
 }
 
 /** The published figures of the claims that name this variant in this case, marked when judged. */
