@@ -10,6 +10,8 @@ import { discoverScenarioFiles } from '../engine/discovery.ts'
 import { captureEnvironment } from '../engine/environment.ts'
 import { runScenarios } from '../engine/run.ts'
 import type { EngineSettings } from '../engine/types.ts'
+import { BACKEND_ENV } from '../config/backends.ts'
+import type { BackendName } from '../config/types.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import { baselinesDir, readBaseline, requireCommonScenario, resolveBaseline } from '../gate/baseline.ts'
 import { exitCodeOf, parseFailOn } from '../gate/outcome.ts'
@@ -219,10 +221,11 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
 }
 
 /** Backend URLs from the config file reach the children as the environment variables the fixtures read; the environment wins. */
-export function backendEnv(backends: { postgres?: string; redis?: string; nats?: string }): Record<string, string> {
+export function backendEnv(backends: Partial<Record<BackendName, string>>): Record<string, string> {
   const env: Record<string, string> = {}
-  if (backends.postgres && !process.env.PERFKIT_PG_URL) env.PERFKIT_PG_URL = backends.postgres
-  if (backends.redis && !process.env.PERFKIT_REDIS_URL) env.PERFKIT_REDIS_URL = backends.redis
-  if (backends.nats && !process.env.PERFKIT_NATS_URL) env.PERFKIT_NATS_URL = backends.nats
+  for (const [backend, variable] of Object.entries(BACKEND_ENV) as Array<[BackendName, string]>) {
+    const url = backends[backend]
+    if (url && !process.env[variable]) env[variable] = url
+  }
   return env
 }

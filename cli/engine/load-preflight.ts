@@ -7,13 +7,11 @@
  * run stops here with one line and exit 3, before anything is measured.
  */
 import net from 'node:net'
+import { BACKEND_ENV, DEFAULT_BACKEND_URL } from '../config/backends.ts'
 import type { BackendName } from '../config/types.ts'
 import { RunError, redact } from '../errors.ts'
 import type { ScenarioCase } from './cases.ts'
 
-export const BACKEND_ENV: Record<BackendName, string> = { postgres: 'PERFKIT_PG_URL', redis: 'PERFKIT_REDIS_URL', nats: 'PERFKIT_NATS_URL' }
-/** The local servers perfkit tries when no URL is set (PostgreSQL has none: it needs a database name). */
-export const DEFAULT_BACKEND_URL: Record<BackendName, string | undefined> = { postgres: undefined, redis: 'redis://127.0.0.1:6379', nats: 'nats://127.0.0.1:4222' }
 const DISPLAY: Record<BackendName, string> = { postgres: 'PostgreSQL', redis: 'Redis', nats: 'NATS' }
 const DEFAULT_PORT: Record<BackendName, number> = { postgres: 5432, redis: 6379, nats: 4222 }
 
@@ -71,12 +69,6 @@ export async function checkRequirements(cases: readonly ScenarioCase[], options:
         const where = `${c.loaded.scenario.name}/${variant}`
         // The filter asked for this variant itself, not just for its scenario.
         const picked = pattern !== undefined && !pattern.test(c.loaded.scenario.name) && !pattern.test(c.id) && (pattern.test(where) || pattern.test(`${c.id}/${variant}`))
-        if (url === undefined) {
-          const fix = `set ${BACKEND_ENV[backend]} or backends.${backend} in perfkit.config.ts`
-          if (picked) throw new RunError(`${where} needs ${DISPLAY[backend]} and no URL is set: ${fix}`)
-          skips.set(skipKey(c, variant), `needs ${DISPLAY[backend]}: ${fix}`)
-          continue
-        }
         if (!verdicts.has(backend)) verdicts.set(backend, probe(url, backend))
         if (await verdicts.get(backend)!) continue
         const shown = redact(url)
