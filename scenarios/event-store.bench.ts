@@ -265,7 +265,8 @@ export default [
     },
     claims: [
       { text: 'Complete workflow: 3.56 ms per operation', published: '3.56 ms', check: 'store: median <= 3.56ms' },
-      { text: 'Business logic ~0.05 ms of the workflow', published: '~0.05 ms', metric: 'store: median' },
+      // No figure of ours beside it: the store's median is the whole command; the breakdown's `decide` phase is the business logic.
+      { text: 'Business logic ~0.05 ms of the workflow (the breakdown\'s `decide` phase)', published: '~0.05 ms' },
     ],
   }),
 
