@@ -12,6 +12,12 @@ import type { BackendName } from '../config/types.ts'
 import { RunError, redact } from '../errors.ts'
 import type { ScenarioCase } from './cases.ts'
 
+/**
+ * Servers a load variant is not pointed at by default: a load variant writes under load, and which
+ * PostgreSQL database takes that is the user's choice (the data fixtures' local default is for reads
+ * and their own schemas).
+ */
+const NEEDS_A_URL: ReadonlySet<BackendName> = new Set(['postgres'])
 const DISPLAY: Record<BackendName, string> = { postgres: 'PostgreSQL', redis: 'Redis', nats: 'NATS' }
 const DEFAULT_PORT: Record<BackendName, number> = { postgres: 5432, redis: 6379, nats: 4222 }
 
@@ -65,10 +71,16 @@ export async function checkRequirements(cases: readonly ScenarioCase[], options:
     for (const variant of c.variants) {
       for (const backend of requires[variant] ?? []) {
         const configured = env[BACKEND_ENV[backend]] ?? options.configEnv[BACKEND_ENV[backend]]
-        const url = configured ?? DEFAULT_BACKEND_URL[backend]
+        const url = configured ?? (NEEDS_A_URL.has(backend) ? undefined : DEFAULT_BACKEND_URL[backend])
         const where = `${c.loaded.scenario.name}/${variant}`
         // The filter asked for this variant itself, not just for its scenario.
         const picked = pattern !== undefined && !pattern.test(c.loaded.scenario.name) && !pattern.test(c.id) && (pattern.test(where) || pattern.test(`${c.id}/${variant}`))
+        if (url === undefined) {
+          const fix = `set ${BACKEND_ENV[backend]} or backends.${backend} in perfkit.config.ts`
+          if (picked) throw new RunError(`${where} needs ${DISPLAY[backend]} and no URL is set: ${fix}`)
+          skips.set(skipKey(c, variant), `needs ${DISPLAY[backend]}: ${fix}`)
+          continue
+        }
         if (!verdicts.has(backend)) verdicts.set(backend, probe(url, backend))
         if (await verdicts.get(backend)!) continue
         const shown = redact(url)
