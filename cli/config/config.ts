@@ -1,6 +1,7 @@
 /**
- * `perfkit.config.ts`: found in the working directory (or named with --config), loaded through
- * tsx, validated into a ResolvedConfig with every default applied. Flags override it later.
+ * `perfkit.config.ts`: named with --config, or found by walking up from the working directory to the
+ * package root (the nearest folder with a package.json), as vitest does; loaded through tsx,
+ * validated into a ResolvedConfig with every default applied. Flags override it later.
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
@@ -22,7 +23,10 @@ export const DEFAULTS = {
 } as const
 
 export interface ResolvedConfig {
-  /** Directory globs and outDir are relative to: the config file's folder, else the working directory. */
+  /**
+   * The folder globs and outDir are relative to: the config file's folder, else the package root
+   * (the nearest folder with a package.json), else the working directory.
+   */
   root: string
   /** The config file, when there is one. */
   file?: string
@@ -40,12 +44,38 @@ export interface ResolvedConfig {
 
 const KEYS = ['scenarios', 'outDir', 'time', 'minEffect', 'alpha', 'timeout', 'budgets', 'backends']
 
+/** The nearest folder, from `cwd` up, that holds a package.json; undefined when there is none. */
+export function findPackageRoot(cwd: string): string | undefined {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
+/**
+ * Where perfkit finds its config: the first perfkit.config.{ts,mts,js,mjs} in `cwd` or a folder above
+ * it, up to and including the package root — never above it, so another project's config is not
+ * picked up. Outside any package only `cwd` is looked in. `root` is the config's folder, else the
+ * package root, else `cwd`.
+ */
+export function findConfig(cwd: string): { file?: string; root: string } {
+  const start = path.resolve(cwd)
+  const packageRoot = findPackageRoot(start)
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const file = CONFIG_FILES.map((name) => path.join(dir, name)).find((f) => existsSync(f))
+    if (file) return { file, root: dir }
+    if (!packageRoot || dir === packageRoot || path.dirname(dir) === dir) break
+  }
+  return { root: packageRoot ?? start }
+}
+
 export async function loadConfig(explicit: string | undefined, cwd = process.cwd()): Promise<ResolvedConfig> {
-  const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((name) => path.join(cwd, name)).find((f) => existsSync(f))
+  const found = explicit ? { file: path.resolve(cwd, explicit), root: path.dirname(path.resolve(cwd, explicit)) } : findConfig(cwd)
+  const file = found.file
   if (explicit && !existsSync(file!)) throw new UsageError(`--config ${explicit}: no such file; check the path`)
   const base: ResolvedConfig = {
-    root: cwd,
-    scenarios: DEFAULT_SCENARIO_GLOBS,
+    root: found.root,
+    scenarios: [...DEFAULT_SCENARIO_GLOBS],
     scenariosFromConfig: false,
     outDir: DEFAULTS.outDir,
     timeMs: DEFAULTS.timeMs,
