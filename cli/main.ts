@@ -20,6 +20,8 @@ Exit codes:
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 const FAIL_ON_HELP =
   'also fail on: time (a variant judged on its time alone got slower), inconclusive (a verdict or budget could not be decided); repeatable or comma-separated'
+const SCENARIOS_HELP = "scenario files, folders or globs (default: the config's scenarios, else every *.bench.{ts,mts,js,mjs} outside node_modules, dist and reports)"
+const CONFIG_HELP = 'config file (default: perfkit.config.{ts,mts,js,mjs} in the working directory or a folder above it, up to the package root)'
 const verbose = process.argv.includes('--verbose')
 
 function buildProgram(): Command {
@@ -34,7 +36,7 @@ function buildProgram(): Command {
   program
     .command('run')
     .description('run scenario files and compare their variants')
-    .argument('[patterns...]', 'scenario files, folders or globs (default: the config\'s scenarios, else scenarios/**/*.bench.ts)')
+    .argument('[patterns...]', SCENARIOS_HELP)
     .option('-f, --filter <regex>', 'only scenarios or variants (scenario/variant) matching this; the baseline always runs')
     .option('-p, --param <key=value>', 'override a scenario parameter (repeatable)', collect, [])
     .option('-t, --time <duration>', 'time budget per scenario case, e.g. 5s (default 8s, or the config\'s time)')
@@ -44,7 +46,7 @@ function buildProgram(): Command {
     .option('--json <file>', 'also write the JSON result to this file, or - for stdout (tables then go to stderr)')
     .option('--seed <n>', 'seed of the round order and the bootstrap, to reproduce a run')
     .option('--timeout <duration>', 'how long a round, setup or teardown may take before the variant is killed (default 60s)')
-    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('-b, --baseline <name|file>', 'compare with a saved baseline (reports/baselines/<name>.json) or a result file; a regression exits 1')
     .option('--fail-on <what>', FAIL_ON_HELP, collect, [])
     .option('--markdown <file>', 'also write a Markdown summary (fits a PR comment), or - for stdout; appended to $GITHUB_STEP_SUMMARY when set')
@@ -59,10 +61,19 @@ function buildProgram(): Command {
     })
 
   program
+    .command('init')
+    .description('write a perfkit.config.ts and a first scenario (bench/example.bench.ts), and add "bench": "perfkit run" to package.json; never overwrites a file')
+    .option('--verbose', 'stack traces and more detail on errors')
+    .action(async (options) => {
+      const { initCommand } = await import('./commands/init.ts')
+      process.exitCode = await initCommand(options)
+    })
+
+  program
     .command('list')
     .description('list the scenarios found, their variants and parameters (and validate them)')
     .argument('[patterns...]', 'scenario files, folders or globs')
-    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('-c, --config <file>', CONFIG_HELP)
     .addOption(new Option('--json', 'print the list as JSON'))
     .option('--verbose', 'stack traces and more detail on errors')
     .action(async (patterns: string[], options) => {
@@ -74,14 +85,14 @@ function buildProgram(): Command {
     .command('profile')
     .description('profile a scenario\'s variants: flame graphs, the raw .cpuprofile, and a differential flame graph of each variant against the baseline')
     .argument('<scenario>', 'the scenario\'s name (perfkit list shows them)')
-    .argument('[patterns...]', 'scenario files, folders or globs to look in (default: the config\'s scenarios, else scenarios/**/*.bench.ts)')
+    .argument('[patterns...]', SCENARIOS_HELP)
     .option('--variant <name>', 'only this variant, and the baseline (repeatable)', collect, [])
     .option('--tool <name>', 'cpuprofile (inspector, the default), 0x or clinic-doctor (repeatable, or comma-separated)', collect, [])
     .option('-d, --duration <duration>', 'how long each variant runs under the profiler: a micro loop, a load window, a server under load (default 3s)')
     .option('-p, --param <key=value>', 'override a scenario parameter (repeatable)', collect, [])
     .option('-o, --out <dir>', 'folder to write into (profiles/ goes under it; default reports/<timestamp>-profile)')
     .option('--timeout <duration>', 'how long loading, setup or teardown may take (default 60s)')
-    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--verbose', 'stack traces and more detail on errors')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (scenario: string, patterns: string[], options) => {
@@ -110,7 +121,7 @@ function buildProgram(): Command {
     .option('--json <file>', 'write the head result with the comparison to this file, or - for stdout')
     .option('--markdown <file>', 'write a Markdown summary (fits a PR comment), or - for stdout; appended to $GITHUB_STEP_SUMMARY when set')
     .option('--junit <file>', 'write JUnit XML: a test case per budget and per compared variant')
-    .option('-c, --config <file>', 'config file (for where baselines live; default perfkit.config.ts)')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--verbose', 'stack traces and more detail on errors')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (base: string, head: string, options) => {
@@ -124,7 +135,7 @@ function buildProgram(): Command {
     .description('save a run as a baseline (a calibration already in the baseline is kept)')
     .argument('[name]', 'the baseline\'s name', 'main')
     .option('--from <result>', 'the run to save: a result.json or run folder (default: the latest run, reports/latest)')
-    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--verbose', 'stack traces and more detail on errors')
     .action(async (name: string, options) => {
       const { baselineSaveCommand } = await import('./commands/baseline.ts')
@@ -143,7 +154,7 @@ function buildProgram(): Command {
     .option('-r, --rounds <n>', 'a fixed number of rounds per variant')
     .option('-q, --quick', 'the smallest honest runs (smoke tests)')
     .option('--timeout <duration>', 'how long a round, setup or teardown may take')
-    .option('-c, --config <file>', 'config file (default perfkit.config.ts in the working directory)')
+    .option('-c, --config <file>', CONFIG_HELP)
     .option('--verbose', 'stack traces and more detail on errors')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (patterns: string[], options) => {

@@ -298,7 +298,7 @@ export type ScenarioKind = NonNullable<Scenario['kind']>
 
 /** `perfkit.config.ts`: project defaults; every key is optional and every CLI flag wins over it. */
 export interface PerfkitConfig {
-  /** Globs (relative to the config file) that find scenario files. @default ['scenarios/**\/*.bench.ts'] */
+  /** Globs (relative to the config file) that find scenario files. @default ['**\/*.bench.{ts,mts,js,mjs}'] (outside node_modules, dist, build, coverage, reports) */
   scenarios?: string[]
   /** Where run folders go. @default 'reports' */
   outDir?: string
