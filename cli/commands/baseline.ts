@@ -3,8 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig } from '../config/config.ts'
 import { EXIT, UsageError } from '../errors.ts'
-import { baselinesDir, resolveBaseline } from '../gate/baseline.ts'
-import { unpooled } from '../gate/calibration.ts'
+import { baselinesDir, mergeBaselines, mergeConflict, mergeRefusal, mergeSummary, readPrevious, resolveBaseline } from '../gate/baseline.ts'
 import { failedVariants } from '../result/outcome.ts'
 import { displayPath as show, readResult, resultFileOf, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { Calibration, RunResult } from '../result/schema.ts'
@@ -13,6 +12,8 @@ import { gitText } from '../report/format.ts'
 export interface BaselineSaveFlags {
   from?: string
   config?: string
+  /** Replace the baseline with this run, dropping the scenarios it did not measure. */
+  replace?: boolean
 }
 
 export async function baselineSaveCommand(name: string, flags: BaselineSaveFlags): Promise<number> {
@@ -26,15 +27,20 @@ export async function baselineSaveCommand(name: string, flags: BaselineSaveFlags
     throw new UsageError(`${show(source)}: the run is ${run.run.state === 'running' ? 'unfinished' : run.run.state}; save a run that completed`)
   }
 
-  const previous = existsSync(target.file) ? tryRead(target.file) : undefined
-  const kept = previous?.calibration ? unpooled(previous.calibration, run.scenarios.map((s) => s.id)) : undefined
-  const calibration = run.calibration ?? (kept && kept.scenarios.length > 0 ? kept : undefined)
-  const { baseline: _comparison, calibration: _own, ...rest } = run
-  const saved: RunResult = { ...rest, ...(calibration ? { calibration } : {}) }
-  writeFileAtomic(target.file, serializeResult(saved))
+  const previous = readPrevious(target, flags.replace)
+  if (previous && !flags.replace) {
+    const ids = run.scenarios.map((s) => s.id)
+    const kept = previous.scenarios.map((s) => s.id).filter((id) => !ids.includes(id))
+    const conflict = kept.length > 0 ? mergeConflict(previous, run) : undefined
+    if (conflict) throw new UsageError(mergeRefusal(name, target.file, previous, conflict, kept))
+  }
+  const merge = mergeBaselines(previous, run, { replace: flags.replace })
+  const calibration = merge.result.calibration
+  writeFileAtomic(target.file, serializeResult(merge.result))
 
   const git = run.environment.git ? `, ${gitText(run.environment.git)}` : ''
-  process.stdout.write(`baseline ${name}: saved ${show(target.file)} from ${show(source)} (${run.scenarios.length} scenario${run.scenarios.length === 1 ? '' : 's'}, run ${run.run.id}${git})\n`)
+  const summary = previous ? `; ${mergeSummary(merge, true)}` : ''
+  process.stdout.write(`baseline ${name}: saved ${show(target.file)} from ${show(source)} (${run.scenarios.length} scenario${run.scenarios.length === 1 ? '' : 's'}, run ${run.run.id}${git})${summary}\n`)
   for (const line of calibrationNote(calibration, run, previous)) process.stdout.write(`${line}\n`)
   const failed = run.scenarios.flatMap((s) => failedVariants(s).map((v) => `${s.id}/${v.name}`))
   if (failed.length) process.stderr.write(`perfkit: warning: ${failed.join(', ')} could not be measured in that run, so they will not be compared\n`)
@@ -42,25 +48,17 @@ export async function baselineSaveCommand(name: string, flags: BaselineSaveFlags
 }
 
 function calibrationNote(calibration: Calibration | undefined, run: RunResult, previous: RunResult | undefined): string[] {
-  if (!calibration) {
-    const why = previous?.calibration ? 'the previous calibration covers none of its scenarios, so it is' : 'it is'
+  const ids = new Set(run.scenarios.map((s) => s.id))
+  const covered = calibration?.scenarios.filter((c) => ids.has(c.id)).length ?? 0
+  if (covered === 0) {
+    const why = previous?.calibration ? 'the previous calibration covers none of its scenarios, so they are' : 'they are'
     return [`${why} not calibrated: comparisons have no noise floor; run \`perfkit calibrate\` for one`]
   }
-  if (run.calibration) return [`calibrated from ${calibration.runs} A/A runs (kept from the saved file)`]
-  const kept = calibration.scenarios.length
-  const dropped = (previous?.calibration?.scenarios.length ?? 0) - kept
+  if (run.calibration) return [`calibrated from ${calibration!.runs} A/A runs (kept from the saved file)`]
+  const dropped = previous?.calibration?.scenarios.filter((c) => !calibration!.scenarios.some((k) => k.id === c.id)).length ?? 0
   return [
-    `kept the noise floors of ${kept} scenario${kept === 1 ? '' : 's'} from the previous calibration (${calibration.runs} A/A runs); its rounds measured older code, so they are no longer pooled${dropped > 0 ? ` — ${dropped} scenario${dropped === 1 ? '' : 's'} not in this run dropped` : ''}`,
+    `kept the noise floors of ${covered} scenario${covered === 1 ? '' : 's'} from the previous calibration (${calibration!.runs} A/A runs); its rounds measured older code, so they are no longer pooled${dropped > 0 ? ` — ${dropped} scenario${dropped === 1 ? '' : 's'} not in this run dropped` : ''}`,
   ]
-}
-
-function tryRead(file: string): RunResult | undefined {
-  try {
-    return readResult(file, 'baseline')
-  } catch {
-    // A damaged previous baseline is replaced; its calibration is lost with it.
-    return undefined
-  }
 }
 
 /** `<outDir>/latest`: a symlink to the newest run, or (without symlinks) a file naming it. */

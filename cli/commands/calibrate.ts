@@ -6,9 +6,11 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadConfig } from '../config/config.ts'
+import { DEFAULTS, loadConfig } from '../config/config.ts'
+import { parseDuration } from '../config/duration.ts'
+import { captureEnvironment } from '../engine/environment.ts'
 import { EXIT, UsageError } from '../errors.ts'
-import { baselinesDir, resolveBaseline } from '../gate/baseline.ts'
+import { baselinesDir, mergeBaselines, mergeConflict, mergeRefusal, mergeSummary, readPrevious, resolveBaseline } from '../gate/baseline.ts'
 import { calibrate } from '../gate/calibration.ts'
 import { displayPath as show, readResult, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
@@ -27,6 +29,8 @@ export interface CalibrateFlags {
   timeout?: string
   config?: string
   verbose?: boolean
+  /** Replace the baseline, dropping the scenarios this calibration does not measure. */
+  replace?: boolean
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/perfkit.js', import.meta.url))
@@ -38,6 +42,13 @@ export async function calibrateCommand(patterns: string[], flags: CalibrateFlags
   const target = resolveBaseline(flags.name, baselinesDir(config.root, config.outDir))
   if (!target.byName) throw new UsageError(`--name ${flags.name}: give a baseline name such as main, not a path`)
   const folder = path.join(path.resolve(config.root, config.outDir), `${runId()}-calibration`)
+  // A baseline that is there is added to, not replaced: checked before the runs, so a calibration
+  // that could not be merged costs nothing.
+  const previous = readPrevious(target, flags.replace)
+  if (previous && !flags.replace) {
+    const conflict = mergeConflict(previous, { environment: captureEnvironment(), run: { settings: expectedSettings(flags, config.timeMs) }, calibration: { runs } })
+    if (conflict) throw new UsageError(mergeRefusal(flags.name, target.file, previous, conflict))
+  }
 
   // Each A/A run handles Ctrl-C itself (writes what it measured, exits 130); this process only waits.
   let interrupted = false
@@ -60,8 +71,17 @@ export async function calibrateCommand(patterns: string[], flags: CalibrateFlags
   }
 
   const { calibration, uncalibrated } = calibrate(results)
-  const { baseline: _comparison, ...last } = results[results.length - 1]!
-  writeFileAtomic(target.file, serializeResult({ ...last, calibration }))
+  let merge: ReturnType<typeof mergeBaselines>
+  try {
+    merge = mergeBaselines(previous, { ...results[results.length - 1]!, calibration }, { replace: flags.replace })
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error
+    const next = { ...results[results.length - 1]!, calibration }
+    const ids = next.scenarios.map((s) => s.id)
+    const kept = previous!.scenarios.map((s) => s.id).filter((id) => !ids.includes(id))
+    throw new UsageError(`${mergeRefusal(flags.name, target.file, previous!, mergeConflict(previous!, next)!, kept)} (the A/A runs are in ${show(folder)})`)
+  }
+  writeFileAtomic(target.file, serializeResult(merge.result))
 
   const rows = [['scenario', 'noise floor: time', 'ratio', 'A/A changes (time)', 'A/A changes (ratio)']]
   for (const s of calibration.scenarios) {
@@ -84,8 +104,14 @@ export async function calibrateCommand(patterns: string[], flags: CalibrateFlags
       `  noise floors above the minimum effect (${formatPercent(minEffect)}) in ${above.map((s) => s.id).join(', ')}: changes smaller than the floor cannot be told from noise there — a longer --time, a quieter machine or a larger minEffect for those scenarios\n`,
     )
   }
-  out.write(`baseline ${flags.name}: saved ${show(target.file)} (${runs} A/A runs, pooled; the runs are in ${show(folder)})\n`)
+  out.write(`baseline ${flags.name}: saved ${show(target.file)} (${runs} A/A runs, pooled; the runs are in ${show(folder)})${previous ? `; ${mergeSummary(merge, true)}` : ''}\n`)
   return incomplete ? EXIT.incomplete : EXIT.ok
+}
+
+/** The run settings the A/A runs will record, as `perfkit run` derives them from the same flags. */
+function expectedSettings(flags: CalibrateFlags, configTimeMs: number): { quick: boolean; timeMs: number; rounds?: number } {
+  const timeMs = (flags.time !== undefined ? parseDuration(flags.time) : undefined) ?? (flags.quick ? DEFAULTS.quickTimeMs : configTimeMs)
+  return { quick: Boolean(flags.quick), timeMs, ...(flags.rounds !== undefined ? { rounds: Number(flags.rounds) } : {}) }
 }
 
 /** The `perfkit run` flags a calibration passes on to each A/A run. */
