@@ -26,14 +26,37 @@ import { formatBytes, formatChange, formatCount, formatDuration, formatPercent, 
 export const MARKDOWN_LIMIT = 60_000
 
 /**
- * Text safe inside a Markdown paragraph or table cell (never at the start of a line): the
- * punctuation that makes emphasis, code, links, tables or strike-through is backslash-escaped,
- * `<`, `>`, `&` become entities (no raw HTML), and line breaks become spaces (a cell is one line).
+ * Text safe inside a Markdown paragraph or table cell (never at the start of a line), escaping only
+ * what GitHub Flavored Markdown would otherwise read as markup:
+ * - `|` (it splits a table cell) and `\`, `*`, `[`, `]`, `~` become backslash escapes, and `_` too
+ *   where it could open or close emphasis (not inside a word: `broker_direct` stays as it is);
+ * - `<` and `&` become entities (no raw HTML, no entity reading), and `>` for symmetry;
+ * - line breaks become spaces (a cell is one line).
+ * A code span — text between a pair of single backticks, as perfkit's own messages write
+ * commands (`perfkit calibrate`) — is kept as a code span: nothing inside it is escaped (GFM shows
+ * it literally), except a `|`, which closes the span around an escaped pipe so a table cell does not
+ * split. A backtick without a partner is escaped.
  */
 export function escapeMarkdown(value: unknown): string {
-  return String(value)
-    .replace(/[\r\n\u2028\u2029]+/g, ' ')
-    .replace(/[\\`*_[\]|~#]/g, (ch) => `\\${ch}`)
+  const text = String(value).replace(/[\r\n\u2028\u2029]+/g, ' ')
+  let out = ''
+  let last = 0
+  for (const match of text.matchAll(/`([^`]+)`/g)) {
+    out += escapeText(text.slice(last, match.index))
+    out += match[1]!
+      .split('|')
+      .map((part) => (part ? `\`${part}\`` : ''))
+      .join('\\|')
+    last = match.index + match[0].length
+  }
+  return out + escapeText(text.slice(last))
+}
+
+/** Plain text outside code spans. */
+function escapeText(text: string): string {
+  return text
+    .replace(/[\\`*[\]|~]/g, (ch) => `\\${ch}`)
+    .replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\_')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -41,6 +41,7 @@ describe('Markdown', () => {
   it('matches the fixture: the conclusion first, regressions, every budget, details folded', async () => {
     const markdown = renderMarkdown(gateRun())
     await expect(markdown).toMatchFileSnapshot('../fixtures/reports/gate.md')
+    expect(markdown).not.toContain('\\`') // perfkit's own code spans (`perfkit calibrate`) render as code
     expect(markdown.split('\n')[0]).toBe('## perfkit: ⛔ incomplete — 1 variant could not be measured, 1 regression, 1 budget failed')
     expect(markdown).toMatch(/\| layer \| b \| \+10% \|/)
     expect(markdown).toContain('| ❌ | broker-vs-direct\\[backend=pglite\\] | \\*: bytesPerOp &lt;= 2kB (broker) · config | 2.61kB |')
@@ -75,7 +76,23 @@ describe('Markdown', () => {
       const cells = (row: string) => row.split(/(?<!\\)\|/).length
       expect(new Set(rows.map(cells)).size, block).toBe(1)
     }
-    expect(escapeMarkdown('a|b*c_d`e<f>&\n# g')).toBe('a\\|b\\*c\\_d\\`e&lt;f&gt;&amp; \\# g')
+    expect(escapeMarkdown('a|b*c _d` e<f>&\n# g')).toBe('a\\|b\\*c \\_d\\` e&lt;f&gt;&amp; # g')
+  })
+
+  it('keeps code spans as code spans, escaping only what Markdown needs', () => {
+    // perfkit's own messages write commands as code spans: they must render as code, not as `\`…\``.
+    const warning = 'the baseline is not calibrated — run `perfkit calibrate` on the machine that runs the gate'
+    expect(escapeMarkdown(warning)).toBe(warning)
+    expect(escapeMarkdown(warning)).not.toContain('\\`')
+    // Nothing inside a code span is escaped (GFM shows it as written) …
+    expect(escapeMarkdown('use `--param a=<b>&c*d_e`')).toBe('use `--param a=<b>&c*d_e`')
+    // … except a pipe, which would split a table cell: the span closes around an escaped pipe.
+    expect(escapeMarkdown('`--fail-on time|inconclusive` now')).toBe('`--fail-on time`\\|`inconclusive` now')
+    // Identifiers keep their inner underscores; markup outside code spans is still neutralised.
+    expect(escapeMarkdown('broker_direct *x* [l](u) ~~s~~ <b> & a\\b')).toBe('broker_direct \\*x\\* \\[l\\](u) \\~\\~s\\~\\~ &lt;b&gt; &amp; a\\\\b')
+    // A lone backtick is escaped, so it cannot open a span that swallows the rest of the line.
+    expect(escapeMarkdown('it`s one')).toBe('it\\`s one')
+    expect(escapeMarkdown('line one\nline two')).toBe('line one line two')
   })
 
   it('fits a pull-request comment however many scenarios ran', () => {
