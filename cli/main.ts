@@ -63,7 +63,7 @@ function buildProgram(): Command {
 
   program
     .command('init')
-    .description('write a perfkit.config.ts and a first scenario (bench/example.bench.ts), and add "bench": "perfkit run" to package.json; never overwrites a file')
+    .description('write a perfkit.config.ts and a first scenario (bench/example.bench.ts; .mts in a CommonJS package), and add "bench": "perfkit run" to package.json; never overwrites a file')
     .option('--verbose', 'stack traces and more detail on errors')
     .action(async (options) => {
       const { initCommand } = await import('./commands/init.ts')

@@ -13,8 +13,12 @@ export interface InitFlags {
   verbose?: boolean
 }
 
-/** The example scenario, relative to the project root. */
-export const EXAMPLE_SCENARIO = 'bench/example.bench.ts'
+/**
+ * The example scenario, relative to the project root, for a package whose `.ts` files are ES
+ * modules (`"type": "module"`) and for one whose `.ts` files are CommonJS, where `.mts` keeps the
+ * import/export syntax valid for TypeScript (verbatimModuleSyntax) and for Node alike.
+ */
+export const EXAMPLE_SCENARIO = { ts: 'bench/example.bench.ts', mts: 'bench/example.bench.mts' } as const
 
 export const CONFIG_TEXT = `import { defineConfig } from 'perfkit'
 
@@ -123,11 +127,13 @@ export async function initCommand(_flags: InitFlags = {}, cwd = process.cwd()): 
   const root = packageRoot ?? path.resolve(cwd)
   const lines: string[] = []
 
+  const ext = packageRoot && isEsmPackage(path.join(packageRoot, 'package.json')) ? 'ts' : 'mts'
+  const configName = `perfkit.config.${ext}`
   const existingConfig = CONFIG_FILES.map((name) => path.join(root, name)).find((f) => existsSync(f))
-  if (existingConfig) lines.push(`skipped perfkit.config.ts: ${show(existingConfig)} is already there`)
-  else if (writeNew(path.join(root, 'perfkit.config.ts'), CONFIG_TEXT)) lines.push(`wrote   ${show(path.join(root, 'perfkit.config.ts'))}: perfkit's settings (time budget, minimum effect, budgets)`)
+  if (existingConfig) lines.push(`skipped ${configName}: ${show(existingConfig)} is already there`)
+  else if (writeNew(path.join(root, configName), CONFIG_TEXT)) lines.push(`wrote   ${show(path.join(root, configName))}: perfkit's settings (time budget, minimum effect, budgets)`)
 
-  const scenario = path.join(root, EXAMPLE_SCENARIO)
+  const scenario = path.join(root, EXAMPLE_SCENARIO[ext])
   if (writeNew(scenario, SCENARIO_TEXT)) lines.push(`wrote   ${show(scenario)}: a micro scenario with two variants; import your own functions into it`)
   else lines.push(`skipped ${show(scenario)}: already there`)
 
@@ -137,6 +143,15 @@ export async function initCommand(_flags: InitFlags = {}, cwd = process.cwd()): 
   lines.push('next:   npx perfkit run --quick (results go to reports/)')
   process.stdout.write(`${lines.join('\n')}\n`)
   return EXIT.ok
+}
+
+/** Whether the package's `.ts` files are ES modules. An unreadable package.json is reported by addBenchScript. */
+function isEsmPackage(file: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { type?: string }).type === 'module'
+  } catch {
+    return false
+  }
 }
 
 /** Adds `"bench": "perfkit run"` to the scripts when it is free, keeping the file's indentation. */

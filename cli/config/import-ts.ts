@@ -11,10 +11,22 @@ export async function importUserModule(file: string, what: string): Promise<Reco
   const rel = path.relative(process.cwd(), file) || file
   const { tsImport } = await import('tsx/esm/api')
   try {
-    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>
+    return unwrapCommonJs((await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>)
   } catch (error) {
     throw new UsageError(describeImportError(error, file, rel, what), { cause: error })
   }
+}
+
+/**
+ * A `.ts` file in a package without `"type": "module"` is compiled to CommonJS, and importing it
+ * gives `{ default: module.exports }` with the file's own `export default` one level down
+ * (`{ default: { default: … } }`). Unwrap that, so such a file reads as it was written.
+ */
+export function unwrapCommonJs(namespace: Record<string, unknown>): Record<string, unknown> {
+  const inner = namespace.default as Record<string, unknown> | undefined
+  if (typeof inner !== 'object' || inner === null || Array.isArray(inner) || !('default' in inner)) return namespace
+  const keys = Object.keys(inner).filter((k) => k !== '__esModule')
+  return keys.length === 1 || inner.__esModule === true ? inner : namespace
 }
 
 function describeImportError(error: unknown, file: string, rel: string, what: string): string {
