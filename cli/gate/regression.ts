@@ -12,7 +12,7 @@
  * has no ratio, on its `time` reading, so a change that slows every variant alike is still caught.
  *
  * With a calibrated baseline each reading's interval is widened by the scenario's noise floor
- * (noise.ts) and its minimum effect raised to it, so between-run noise does not read as a change.
+ * (noise.ts), so between-run noise does not read as a change; the verdict keeps the user's minimum effect.
  */
 import type {
   AnyVariantResult,
@@ -318,7 +318,9 @@ export function reading(base: readonly number[], head: readonly number[], option
   const b = positive(base)
   const h = positive(head)
   if (b.length < MIN_ROUNDS || h.length < MIN_ROUNDS) return undefined
-  const minEffect = Math.max(options.minEffect, options.floor)
+  // The noise floor widens the interval; it does not move the threshold: a `same` is an interval
+  // inside ±m — the user's m — and a change is called only with an estimate of at least m.
+  const minEffect = options.minEffect
   const core = compareUnpaired(b, h, { minEffect, alpha: options.alpha, seed: options.seed, resamples: options.resamples })
   const widened = widenByNoise(core.ratio, options.floor)
   const change = { estimate: core.ratio.estimate, low: widened.low, high: widened.high, level: core.ratio.level }

@@ -2,29 +2,45 @@ import { describe, expect, it } from 'vitest'
 import { summarizeBreakdown } from '../../../cli/stats/breakdown.ts'
 import { comparePaired, compareUnpaired } from '../../../cli/stats/compare.ts'
 import { createRng } from '../../../cli/stats/rng.ts'
-import { verdict } from '../../../cli/stats/verdict.ts'
+import { inconclusiveReason, verdict } from '../../../cli/stats/verdict.ts'
 
 const opts = { minEffect: 0.05, alpha: 0.01 }
 
 describe('verdict', () => {
   it('same when the whole interval is within ±m, even if significant', () => {
-    expect(verdict({ low: 0.96, high: 1.04 }, 0.5, opts)).toBe('same')
-    expect(verdict({ low: 1.01, high: 1.03 }, 0.001, opts)).toBe('same')
-    expect(verdict({ low: 1 / 1.05, high: 1.05 }, 0.5, opts)).toBe('same') // boundaries included
+    expect(verdict({ estimate: 1, low: 0.96, high: 1.04 }, 0.5, opts)).toBe('same')
+    expect(verdict({ estimate: 1.02, low: 1.01, high: 1.03 }, 0.001, opts)).toBe('same')
+    expect(verdict({ estimate: 1, low: 1 / 1.05, high: 1.05 }, 0.5, opts)).toBe('same') // boundaries included
   })
-  it('slower needs p < α, an interval above 1, reaching past 1 + m', () => {
-    expect(verdict({ low: 1.02, high: 1.08 }, 0.001, opts)).toBe('slower')
-    expect(verdict({ low: 1.02, high: 1.08 }, 0.01, opts)).toBe('inconclusive') // p not < α
-    expect(verdict({ low: 0.99, high: 1.3 }, 0.001, opts)).toBe('inconclusive') // includes 1
-    expect(verdict({ low: 1.0, high: 1.3 }, 0.001, opts)).toBe('inconclusive') // touches 1
+  it('slower needs p < α, an interval above 1 and an estimate of at least 1 + m', () => {
+    expect(verdict({ estimate: 1.06, low: 1.02, high: 1.08 }, 0.001, opts)).toBe('slower')
+    expect(verdict({ estimate: 1.05, low: 1.02, high: 1.08 }, 0.001, opts)).toBe('slower') // estimate exactly 1 + m
+    expect(verdict({ estimate: 1.06, low: 1.02, high: 1.08 }, 0.01, opts)).toBe('inconclusive') // p not < α
+    expect(verdict({ estimate: 1.1, low: 0.99, high: 1.3 }, 0.001, opts)).toBe('inconclusive') // includes 1
+    expect(verdict({ estimate: 1.1, low: 1.0, high: 1.3 }, 0.001, opts)).toBe('inconclusive') // touches 1
+  })
+  it('never calls a change whose estimate is inside ±m, however long its tail (the old rule called these)', () => {
+    expect(verdict({ estimate: 1.0, low: 1.001, high: 1.07 }, 0.001, opts)).toBe('inconclusive')
+    expect(verdict({ estimate: 1.0, low: 1.001, high: 1.38 }, 0.001, opts)).toBe('inconclusive')
+    expect(verdict({ estimate: 0.999, low: 0.69, high: 0.9995 }, 0.001, opts)).toBe('inconclusive')
+    expect(verdict({ estimate: 1.049, low: 1.02, high: 1.08 }, 0.001, opts)).toBe('inconclusive')
   })
   it('faster symmetrically', () => {
-    expect(verdict({ low: 0.9, high: 0.98 }, 0.001, opts)).toBe('faster')
-    expect(verdict({ low: 0.9, high: 1.0 }, 0.001, opts)).toBe('inconclusive')
-    expect(verdict({ low: 0.9, high: 0.98 }, 0.2, opts)).toBe('inconclusive')
+    expect(verdict({ estimate: 0.94, low: 0.9, high: 0.98 }, 0.001, opts)).toBe('faster')
+    expect(verdict({ estimate: 1 / 1.05, low: 0.9, high: 0.98 }, 0.001, opts)).toBe('faster')
+    expect(verdict({ estimate: 0.96, low: 0.9, high: 0.98 }, 0.001, opts)).toBe('inconclusive') // estimate inside ±m
+    expect(verdict({ estimate: 0.94, low: 0.9, high: 1.0 }, 0.001, opts)).toBe('inconclusive')
+    expect(verdict({ estimate: 0.94, low: 0.9, high: 0.98 }, 0.2, opts)).toBe('inconclusive')
   })
   it('inconclusive for a wide interval around 1', () => {
-    expect(verdict({ low: 0.8, high: 1.2 }, 0.6, opts)).toBe('inconclusive')
+    expect(verdict({ estimate: 1, low: 0.8, high: 1.2 }, 0.6, opts)).toBe('inconclusive')
+  })
+  it('says why a verdict is inconclusive', () => {
+    const base = { minEffect: 0.05, alpha: 0.01, verdict: 'inconclusive' as const }
+    expect(inconclusiveReason({ ...base, ratio: { estimate: 0.8, low: 0.69, high: 0.98 }, pValue: 0.017 })).toBe('p = 0.017 ≥ α 0.01')
+    expect(inconclusiveReason({ ...base, ratio: { estimate: 1.01, low: 1.001, high: 1.07 }, pValue: 0.001 })).toBe('estimate inside ±5 %')
+    expect(inconclusiveReason({ ...base, ratio: { estimate: 1.01, low: 0.8, high: 1.3 }, pValue: 0.4 })).toBe('interval wider than ±5 %')
+    expect(inconclusiveReason({ ...base, verdict: 'same', ratio: { estimate: 1, low: 0.99, high: 1.01 }, pValue: 0.4 })).toBeUndefined()
   })
 })
 
