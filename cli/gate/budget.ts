@@ -69,6 +69,12 @@ interface MetricSpec {
   micro?: Reader<MicroScenarioResult>
   load?: Reader<LoadScenarioResult>
   http?: Reader<HttpScenarioResult>
+  /**
+   * The figure's confidence interval, for metrics estimated from a comparison (`ratio`,
+   * `throughputRatio`, `delta`): a budget on them holds or fails only when the whole interval
+   * decides it, otherwise it reads `can't tell`.
+   */
+  interval?: (variant: AnyVariantResult, scenario: ScenarioResult) => { low: number; high: number } | undefined
 }
 
 const microStats = (v: VariantResult) => (v.state === 'completed' ? v.stats : undefined)
@@ -92,7 +98,12 @@ const percentile = (key: keyof LatencyPercentiles) => ({
 
 /** Metrics, by the name users write. */
 const METRICS: Record<string, MetricSpec> = {
-  ratio: { dimension: 'ratio', micro: ratioReader((c) => c.ratio.estimate), http: ratioReader((c) => c.ratio.estimate) },
+  ratio: {
+    dimension: 'ratio',
+    micro: ratioReader((c) => c.ratio.estimate),
+    http: ratioReader((c) => c.ratio.estimate),
+    interval: (v, s) => comparisonOf(s, v.name)?.ratio,
+  },
   'ratio.low': { dimension: 'ratio', micro: ratioReader((c) => c.ratio.low), http: ratioReader((c) => c.ratio.low) },
   'ratio.high': { dimension: 'ratio', micro: ratioReader((c) => c.ratio.high), http: ratioReader((c) => c.ratio.high) },
   /**
@@ -106,9 +117,13 @@ const METRICS: Record<string, MetricSpec> = {
     dimension: 'time',
     micro: (v, s) => {
       const comparison = comparisonOf(s, v.name)
-      const base = baselineOf(s)
-      const baseMedian = base ? microStats(base)?.medianNs : undefined
+      const baseMedian = baselineMedian(s)
       return comparison && baseMedian !== undefined ? (comparison.ratio.estimate - 1) * baseMedian : undefined
+    },
+    interval: (v, s) => {
+      const comparison = comparisonOf(s, v.name)
+      const baseMedian = s.kind === 'micro' ? baselineMedian(s) : undefined
+      return comparison && baseMedian !== undefined ? { low: (comparison.ratio.low - 1) * baseMedian, high: (comparison.ratio.high - 1) * baseMedian } : undefined
     },
   },
   median: { dimension: 'time', micro: (v) => microStats(v)?.medianNs, ...percentile('p50Ns') },
@@ -134,6 +149,10 @@ const METRICS: Record<string, MetricSpec> = {
     dimension: 'ratio',
     micro: ratioReader((c) => throughputRatio(c).estimate),
     http: ratioReader((c) => throughputRatio(c).estimate),
+    interval: (v, s) => {
+      const c = comparisonOf(s, v.name)
+      return c ? throughputRatio(c) : undefined
+    },
     load: (v, s) => {
       const base = baselineOf(s)
       const mine = loadFigures(v)?.completedPerSec
@@ -197,6 +216,11 @@ function meanRatio(v: VariantResult, s: MicroScenarioResult): number | undefined
   const means = (x: VariantResult) => new Map(x.rounds.map((r) => [r.index, r.meanNs]))
   const ratios = roundRatios(means(v), means(base))
   return ratios.length > 0 ? median(ratios) : undefined
+}
+
+function baselineMedian(s: MicroScenarioResult): number | undefined {
+  const base = baselineOf(s)
+  return base ? microStats(base)?.medianNs : undefined
 }
 
 /** The scenario's baseline variant. */
@@ -390,6 +414,20 @@ export function evaluateBudgets(scenario: ScenarioResult, budgets: ReadonlyArray
       if (measured === undefined || !Number.isFinite(measured)) {
         const why = variant.state === 'completed' ? `${budget.metric} was not measured` : `variant ${variant.state}`
         results.push({ ...base, state: 'missing', measuredText: '—', message: why })
+        continue
+      }
+      const interval = spec.interval?.(variant, scenario)
+      if (interval && Number.isFinite(interval.low) && Number.isFinite(interval.high)) {
+        const passLow = compare(interval.low, budget.op, budget.threshold)
+        const passHigh = compare(interval.high, budget.op, budget.threshold)
+        results.push({
+          ...base,
+          state: passLow && passHigh ? 'pass' : !passLow && !passHigh ? 'fail' : 'cant-tell',
+          measured,
+          interval: { low: interval.low, high: interval.high },
+          measuredText: `${formatMeasured(budget, measured)} [${formatMeasured(budget, interval.low)}–${formatMeasured(budget, interval.high)}]`,
+          ...(passLow !== passHigh ? { message: 'the interval straddles the threshold' } : {}),
+        })
         continue
       }
       results.push({

@@ -8,8 +8,8 @@
  * with the code, so it fails the gate only with `--fail-on time`.
  *
  * Exit codes: 130 interrupted · 3 something could not be measured · 1 a budget failed or a
- * regression was found (with `--fail-on inconclusive` also an inconclusive verdict or a budget that
- * could not be measured) · 0 otherwise.
+ * regression was found (with `--fail-on inconclusive` also an inconclusive verdict, a budget that
+ * could not be measured or one whose interval can't tell) · 0 otherwise.
  */
 import { EXIT, UsageError } from '../errors.ts'
 import { failedVariants } from '../result/outcome.ts'
@@ -49,7 +49,8 @@ export interface RegressionFinding {
 
 export interface GateFindings {
   failOn: FailOn[]
-  budgets: { failed: BudgetFinding[]; unmeasured: BudgetFinding[]; passed: number }
+  /** `undecided`: budgets whose interval straddles the threshold (can't tell). */
+  budgets: { failed: BudgetFinding[]; unmeasured: BudgetFinding[]; undecided: BudgetFinding[]; passed: number }
   /** Variants judged slower than the baseline that fail the gate. */
   regressions: RegressionFinding[]
   /** Variants judged slower on their time alone, which fail the gate only with `--fail-on time`. */
@@ -70,7 +71,7 @@ export interface GateFindings {
 export function gateFindings(result: RunResult, failOn: readonly FailOn[] = result.run.settings.failOn ?? []): GateFindings {
   const findings: GateFindings = {
     failOn: [...failOn],
-    budgets: { failed: [], unmeasured: [], passed: 0 },
+    budgets: { failed: [], unmeasured: [], undecided: [], passed: 0 },
     regressions: [],
     slowerTimes: [],
     inconclusive: [],
@@ -85,6 +86,7 @@ export function gateFindings(result: RunResult, failOn: readonly FailOn[] = resu
     for (const budget of scenario.budgets) {
       if (budget.state === 'fail') findings.budgets.failed.push({ scenario: scenario.id, budget })
       else if (budget.state === 'missing') findings.budgets.unmeasured.push({ scenario: scenario.id, budget })
+      else if (budget.state === 'cant-tell') findings.budgets.undecided.push({ scenario: scenario.id, budget })
       else findings.budgets.passed++
     }
     const failed = failedVariants(scenario)
@@ -122,7 +124,7 @@ export function gateFindings(result: RunResult, failOn: readonly FailOn[] = resu
 /** Whether the findings fail the gate (exit 1), leaving aside runs that could not complete. */
 export function gateFailed(findings: GateFindings): boolean {
   if (findings.budgets.failed.length > 0 || findings.regressions.length > 0) return true
-  return findings.failOn.includes('inconclusive') && (findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0)
+  return findings.failOn.includes('inconclusive') && (findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.budgets.undecided.length > 0)
 }
 
 /**

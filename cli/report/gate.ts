@@ -119,6 +119,7 @@ export function gateLine(findings: GateFindings, options: ConsoleOptions, hasBas
   }
   if (findings.inconclusive.length) parts.push(`${findings.inconclusive.length} inconclusive`)
   if (findings.budgets.unmeasured.length) parts.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
+  if (findings.budgets.undecided.length) parts.push(`${plural(findings.budgets.undecided.length, 'budget')} can't tell`)
   if (findings.failedVariants.length) parts.push(`${plural(findings.failedVariants.length, 'variant')} could not be measured`)
   if (hasBaseline) parts.push(`${findings.same} same, ${findings.improvements.length} faster${findings.notCompared ? `, ${findings.notCompared} not compared` : ''}`)
   if (findings.budgets.passed) parts.push(`${plural(findings.budgets.passed, 'budget')} passed`)
@@ -126,7 +127,7 @@ export function gateLine(findings: GateFindings, options: ConsoleOptions, hasBas
   // The same order as the exit code: could not complete (3) before failed (1).
   if (findings.failedVariants.length || findings.unfinished) return `${paint(options, 'red', 'gate: incomplete')} — ${parts.join(' · ')}`
   if (gateFailed(findings)) return `${paint(options, 'red', 'gate: failed')}${strict} — ${parts.join(' · ')}`
-  const warn = findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.slowerTimes.length > 0
+  const warn = findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.budgets.undecided.length > 0 || findings.slowerTimes.length > 0
   return `${paint(options, warn ? 'yellow' : 'green', warn ? 'gate: passed with warnings' : 'gate: passed')}${parts.length ? ` — ${parts.join(' · ')}` : ''}`
 }
 

@@ -9,7 +9,7 @@
  * kind (html/micro.ts …), one function per section. Adding a scenario kind means adding its sections
  * and one case in `kindSections`, not rewriting the page.
  */
-import type { BudgetResult, ClaimResult, Comparison, HttpScenarioResult, LoadScenarioResult, MicroScenarioResult, RunResult, ScenarioResult } from '../result/schema.ts'
+import { claimOutcome, type BudgetResult, type ClaimResult, type Comparison, type HttpScenarioResult, type LoadScenarioResult, type MicroScenarioResult, type RunResult, type ScenarioResult } from '../result/schema.ts'
 import { reportAssets } from './assets.ts'
 import { formatBytes, formatDate, formatDuration, formatMs, formatPercent } from './format.ts'
 import { scenarioHeader, stateBadge, verdictBadge } from './html/common.ts'
@@ -191,7 +191,7 @@ function tableOfContents(blocks: Block[]): SafeHtml {
   const rows = blocks.map((b, i) => {
     const row = tocRow(b)
     const budgetsFailed = row.budgets.filter((x) => x.state === 'fail').length
-    const claimsBroken = row.claims.filter((c) => c.holds === false).length
+    const claimsBroken = row.claims.filter((c) => claimOutcome(c) === 'does-not-hold').length
     return html`<tr><th scope="row"><a href="#${scenarioAnchor(i)}">${row.title}</a><div class="small muted"><code>${row.id}</code></div></th><td>${stateBadge(row.state)}</td><td>${row.verdicts.length ? row.verdicts : html`<span class="muted">—</span>`}</td><td class="num">${row.variants}${row.failing ? html` <span class="small fail-text">(${row.failing} did not complete)</span>` : ''}</td><td class="num">${row.budgets.length ? (budgetsFailed ? html`<span class="badge fail">✗ ${budgetsFailed} of ${row.budgets.length} failed</span>` : html`<span class="badge pass">✓ ${row.budgets.length} passed</span>`) : '—'}</td><td class="num">${row.claims.length ? (claimsBroken ? html`<span class="badge fail">✗ ${claimsBroken} of ${row.claims.length} broken</span>` : `${row.claims.length}`) : '—'}</td></tr>`
   })
   return html`<nav class="card toc" aria-label="Scenarios"><h2>Scenarios</h2><div class="table-wrap"><table><thead><tr><th scope="col">Scenario</th><th scope="col">State</th><th scope="col">Verdicts vs baseline</th><th scope="col" class="num">Variants</th><th scope="col" class="num">Budgets</th><th scope="col" class="num">Claims</th></tr></thead><tbody>${rows}</tbody></table></div></nav>`

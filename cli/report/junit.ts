@@ -49,6 +49,10 @@ function budgetCase(scenario: ScenarioResult, b: BudgetResult, findings: GateFin
       return { ...base, outcome: { kind: 'pass' } }
     case 'fail':
       return { ...base, outcome: { kind: 'failure', type: 'budget', message: `${b.variant}: ${b.metric} measured ${b.measuredText}, outside "${b.expression}"`, ...(b.message ? { detail: b.message } : {}) } }
+    case 'cant-tell': {
+      const message = `${b.variant}: ${b.metric} measured ${b.measuredText}: can't tell whether "${b.expression}" holds (the interval straddles the threshold)`
+      return { ...base, outcome: findings.failOn.includes('inconclusive') ? { kind: 'failure', type: 'cant-tell', message } : { kind: 'skipped', message } }
+    }
     case 'missing': {
       const message = `${b.variant}: ${b.metric} could not be measured${b.message ? ` (${b.message})` : ''}`
       return { ...base, outcome: findings.failOn.includes('inconclusive') ? { kind: 'failure', type: 'unmeasured', message } : { kind: 'skipped', message } }

@@ -82,6 +82,7 @@ function headline(findings: GateFindings, result: RunResult): string {
   if (findings.failOn.includes('inconclusive')) {
     if (findings.inconclusive.length) problems.push(`${findings.inconclusive.length} inconclusive`)
     if (findings.budgets.unmeasured.length) problems.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
+    if (findings.budgets.undecided.length) problems.push(`${plural(findings.budgets.undecided.length, 'budget')} can't tell`)
   }
   // The same order as the exit code: could not complete (3) before failed (1).
   if (findings.failedVariants.length || findings.unfinished) return `## perfkit: ⛔ incomplete — ${problems.join(', ')}`
@@ -90,6 +91,7 @@ function headline(findings: GateFindings, result: RunResult): string {
   if (findings.inconclusive.length) warnings.push(`${findings.inconclusive.length} inconclusive`)
   if (findings.slowerTimes.length) warnings.push(`${findings.slowerTimes.length} slower on time alone`)
   if (findings.budgets.unmeasured.length) warnings.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
+  if (findings.budgets.undecided.length) warnings.push(`${plural(findings.budgets.undecided.length, 'budget')} can't tell (the interval straddles the threshold)`)
   if (warnings.length) return `## perfkit: ⚠️ passed with warnings — ${warnings.join(', ')}`
   return `## perfkit: ✅ passed`
 }
@@ -97,7 +99,7 @@ function headline(findings: GateFindings, result: RunResult): string {
 /** What the run checked, in one line under the headline. */
 function overview(findings: GateFindings, result: RunResult): string {
   const parts = [plural(result.scenarios.length, 'scenario')]
-  const budgets = findings.budgets.passed + findings.budgets.failed.length + findings.budgets.unmeasured.length
+  const budgets = findings.budgets.passed + findings.budgets.failed.length + findings.budgets.unmeasured.length + findings.budgets.undecided.length
   if (budgets) parts.push(`${plural(budgets, 'budget')} (${findings.budgets.failed.length} failed)`)
   if (result.baseline) {
     const judged = findings.regressions.length + findings.slowerTimes.length + findings.inconclusive.length + findings.improvements.length + findings.same
@@ -180,7 +182,7 @@ function comparisonSection(result: RunResult, findings: GateFindings): { lead: s
 }
 
 function budgetRow(scenario: string, b: BudgetResult): string[] {
-  const mark = b.state === 'pass' ? '✅' : b.state === 'fail' ? '❌' : '❔'
+  const mark = b.state === 'pass' ? '✅' : b.state === 'fail' ? '❌' : b.state === 'cant-tell' ? '❔ can’t tell' : '❔'
   const target = b.expression.trimStart().startsWith('*') ? ` (${escapeMarkdown(b.variant)})` : ''
   const origin = b.origin === 'config' ? ' · config' : ''
   return [mark, escapeMarkdown(scenario), `${escapeMarkdown(b.expression)}${target}${origin}`, escapeMarkdown(b.measuredText), b.message ? escapeMarkdown(b.message) : '']
@@ -190,7 +192,7 @@ function budgetRow(scenario: string, b: BudgetResult): string[] {
 function budgetsSection(result: RunResult): { lead: string; folded: string } {
   const all = result.scenarios.flatMap((s) => s.budgets.map((b) => ({ scenario: s.id, budget: b })))
   if (!all.length) return { lead: '', folded: '' }
-  const order = { fail: 0, missing: 1, pass: 2 } as const
+  const order = { fail: 0, 'cant-tell': 1, missing: 2, pass: 3 } as const
   all.sort((x, y) => order[x.budget.state] - order[y.budget.state])
   const header = ['', 'scenario', 'budget', 'measured', 'note']
   const align: Array<'l' | 'r'> = ['l', 'l', 'l', 'r', 'l']
@@ -198,7 +200,8 @@ function budgetsSection(result: RunResult): { lead: string; folded: string } {
   const passing = all.filter((x) => x.budget.state === 'pass')
   const failed = all.filter((x) => x.budget.state === 'fail').length
   const unmeasured = all.filter((x) => x.budget.state === 'missing').length
-  const title = `### Budgets: ${passing.length} passed, ${failed} failed${unmeasured ? `, ${unmeasured} not measured` : ''}`
+  const undecided = all.filter((x) => x.budget.state === 'cant-tell').length
+  const title = `### Budgets: ${passing.length} passed, ${failed} failed${undecided ? `, ${undecided} can’t tell` : ''}${unmeasured ? `, ${unmeasured} not measured` : ''}`
   if (all.length <= 12) return { lead: [title, tableOf(header, align, all.map((x) => budgetRow(x.scenario, x.budget)))].join('\n\n'), folded: '' }
   const lead = [title, notPassing.length ? tableOf(header, align, notPassing.map((x) => budgetRow(x.scenario, x.budget))) : ''].filter(Boolean).join('\n\n')
   return { lead, folded: details(`Passing budgets (${passing.length})`, tableOf(header, align, passing.map((x) => budgetRow(x.scenario, x.budget)))) }

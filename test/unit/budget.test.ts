@@ -69,12 +69,25 @@ describe('evaluateBudgets', () => {
   const run = (text: string) => evaluateBudgets(s, [{ budget: parseBudget(text), origin: 'scenario' }])
 
   it('passes and fails on the measured value, printed in the budget\'s unit', () => {
-    expect(run('slow: ratio <= 1.1')).toMatchObject([{ state: 'fail', measured: 1.2, measuredText: '1.20×' }])
-    expect(run('slow: ratio <= 1.25')).toMatchObject([{ state: 'pass' }])
+    expect(run('slow: ratio <= 1.05')).toMatchObject([{ state: 'fail', measured: 1.2, interval: { low: 1.1, high: 1.3 }, measuredText: '1.20× [1.10×–1.30×]' }])
+    expect(run('slow: ratio <= 1.35')).toMatchObject([{ state: 'pass' }])
+    expect(run('slow: ratio.high <= 1.25')).toMatchObject([{ state: 'fail', measured: 1.3 }])
     expect(run('slow: p99 < 2.5us')).toMatchObject([{ state: 'pass', measured: 2400, measuredText: '2.4us' }])
     expect(run('slow: bytesPerOpRatio < 1.1')).toMatchObject([{ state: 'fail', measured: 1.2 }])
     expect(run('slow: bytesPerOpDelta <= 200B')).toMatchObject([{ state: 'pass', measured: 200, measuredText: '200B' }])
     expect(run('base: bytesPerOpDelta <= 1kB')).toMatchObject([{ state: 'missing' }])
+  })
+
+  it("reads can't tell when the interval of a ratio, throughputRatio or delta straddles the threshold", () => {
+    // slow: 1.20× [1.10–1.30] of a 1 µs baseline.
+    expect(run('slow: ratio <= 1.25')).toMatchObject([{ state: 'cant-tell', measured: 1.2, message: 'the interval straddles the threshold' }])
+    expect(run('slow: ratio <= 1.1')).toMatchObject([{ state: 'cant-tell' }]) // the low end sits on the threshold
+    expect(run('slow: throughputRatio >= 0.8')).toMatchObject([{ state: 'cant-tell' }]) // [0.769–0.909]
+    expect(run('slow: throughputRatio >= 0.75')).toMatchObject([{ state: 'pass' }])
+    expect(run('slow: throughputRatio >= 0.95')).toMatchObject([{ state: 'fail' }])
+    expect(run('slow: delta < 250ns')).toMatchObject([{ state: 'cant-tell' }]) // [100–300 ns]
+    expect(run('slow: delta < 350ns')).toMatchObject([{ state: 'pass' }])
+    expect(run('slow: delta < 50ns')).toMatchObject([{ state: 'fail' }])
   })
 
   it('expands * to every variant, skipping the baseline for ratios, and marks unmeasurable ones missing', () => {

@@ -2,7 +2,7 @@
  * Sections every scenario kind shows: its header, claims, budgets, warnings and flags, flame graphs;
  * and the badges they share. Kind-specific sections live beside this file (micro.ts, …).
  */
-import type { BudgetResult, ClaimResult, Flag, HttpVariantResult, ProfileTool, ScenarioResult, VariantResult, Verdict } from '../../result/schema.ts'
+import { claimOutcome, type BudgetResult, type ClaimResult, type Flag, type HttpVariantResult, type ProfileTool, type ScenarioResult, type VariantResult, type Verdict } from '../../result/schema.ts'
 import { isSafeHref } from '../escape.ts'
 import { MISSING, formatDate, formatInteger, formatMs, formatPValue } from '../format.ts'
 import type { FlamegraphLink, ProfileFailure, ReportContext } from './context.ts'
@@ -129,10 +129,17 @@ export function stack(text: string | undefined): SafeHtml {
   return text ? html`<details><summary>stack</summary><pre>${text}</pre></details>` : EMPTY
 }
 
-export function claimHolds(holds: boolean | null): SafeHtml {
-  if (holds === true) return html`<span class="badge pass">✓ holds</span>`
-  if (holds === false) return html`<span class="badge fail">✗ does not hold</span>`
-  return html`<span class="badge muted">— not judged</span>`
+export function claimHolds(claim: Pick<ClaimResult, 'holds' | 'outcome'>): SafeHtml {
+  switch (claimOutcome(claim)) {
+    case 'holds':
+      return html`<span class="badge pass">✓ holds</span>`
+    case 'does-not-hold':
+      return html`<span class="badge fail">✗ does not hold</span>`
+    case 'cant-tell':
+      return html`<span class="badge warn" title="the interval straddles the threshold">? can’t tell</span>`
+    case 'not-judged':
+      return html`<span class="badge muted">— not judged</span>`
+  }
 }
 
 /** Published claims beside the figures this run measured. */
@@ -144,7 +151,7 @@ export const claimsSection: Section<ScenarioResult> = (s) => {
       { header: 'Published', cell: (c) => c.published ?? '—' },
       { header: 'Measured here', cell: (c) => c.measuredText, numeric: true },
       { header: 'Check', cell: (c) => (c.check ? html`<code>${c.check}</code>` : html`<span class="muted">none</span>`) },
-      { header: 'Holds', cell: (c) => claimHolds(c.holds) },
+      { header: 'Holds', cell: (c) => claimHolds(c) },
     ],
     s.claims,
     { className: 'claims' },
@@ -155,6 +162,7 @@ export const claimsSection: Section<ScenarioResult> = (s) => {
 export function budgetState(state: BudgetResult['state']): SafeHtml {
   if (state === 'pass') return html`<span class="badge pass">✓ pass</span>`
   if (state === 'fail') return html`<span class="badge fail">✗ fail</span>`
+  if (state === 'cant-tell') return html`<span class="badge warn" title="the interval straddles the threshold">? can’t tell</span>`
   return html`<span class="badge muted">— missing</span>`
 }
 

@@ -67,7 +67,7 @@ tr.variant-errored td, tr.variant-timeout td, tr.variant-interrupted td { border
 .verdict-inconclusive { color: #92400e; background: #fef3c7; border-color: #fcd34d; }
 .state-completed, .pass { color: #166534; background: #f0fdf4; border-color: #bbf7d0; }
 .state-errored, .state-oom, .fail { color: #991b1b; background: #fef2f2; border-color: #fecaca; }
-.state-timeout, .state-running { color: #92400e; background: #fffbeb; border-color: #fde68a; }
+.state-timeout, .state-running, .badge.warn { color: #92400e; background: #fffbeb; border-color: #fde68a; }
 .state-interrupted, .state-skipped, .state-unknown, .badge.muted { color: #475569; background: var(--panel); border-color: #cbd5e1; }
 .tag { font-size: 11px; font-weight: 600; color: #475569; border: 1px solid #cbd5e1; border-radius: 4px; padding: 0 4px; margin-left: 4px; vertical-align: 1px; }
 .flag { color: #b45309; font-weight: 600; }

@@ -134,7 +134,7 @@ export function sweepClaims(sweep: Sweep): SafeHtml {
       { header: 'Published', cell: (r) => r.claim.published ?? '—' },
       { header: 'Measured here', cell: (r) => r.claim.measuredText, numeric: true },
       { header: 'Check', cell: (r) => (r.claim.check ? html`<code>${r.claim.check}</code>` : html`<span class="muted">none</span>`) },
-      { header: 'Holds', cell: (r) => claimHolds(r.claim.holds) },
+      { header: 'Holds', cell: (r) => claimHolds(r.claim) },
     ],
     rows,
     { className: 'claims' },
