@@ -30,6 +30,7 @@ export interface RunFlags {
   param: string[]
   time?: string
   rounds?: string
+  processes?: string
   quick?: boolean
   out?: string
   json?: string
@@ -71,6 +72,11 @@ function parseFlags(flags: RunFlags, configTimeMs: number, configTimeoutMs: numb
     rounds = Number(flags.rounds)
     if (!Number.isInteger(rounds) || rounds < 2) throw new UsageError(`--rounds ${flags.rounds}: must be a whole number ≥ 2`)
   }
+  let processes: number | undefined
+  if (flags.processes !== undefined) {
+    processes = Number(flags.processes)
+    if (!Number.isInteger(processes) || processes < 1) throw new UsageError(`--processes ${flags.processes}: must be a whole number ≥ 1`)
+  }
   let seed = randomInt(2 ** 31)
   if (flags.seed !== undefined) {
     seed = Number(flags.seed)
@@ -82,7 +88,7 @@ function parseFlags(flags: RunFlags, configTimeMs: number, configTimeoutMs: numb
     if (parsed === undefined) throw new UsageError(`--timeout ${flags.timeout}: not a duration; use e.g. 30s`)
     timeoutMs = parsed
   }
-  return { timeMs, rounds, seed, timeoutMs, timeFromFlag: flags.time !== undefined || Boolean(flags.quick) }
+  return { timeMs, rounds, processes, seed, timeoutMs, timeFromFlag: flags.time !== undefined || Boolean(flags.quick) }
 }
 
 export async function runCommand(patterns: string[], flags: RunFlags): Promise<number> {
@@ -120,6 +126,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
     timeFromFlag: parsed.timeFromFlag,
     timeFlag: flags.time !== undefined,
     ...(parsed.rounds ? { rounds: parsed.rounds } : {}),
+    ...(parsed.processes ? { processes: parsed.processes } : {}),
     quick: Boolean(flags.quick),
     minEffect: config.minEffect,
     alpha: config.alpha,
@@ -159,6 +166,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
         quick: settings.quick,
         timeMs: settings.timeMs,
         ...(settings.rounds ? { rounds: settings.rounds } : {}),
+        ...(settings.processes ? { processes: settings.processes } : {}),
         minEffect: settings.minEffect,
         alpha: settings.alpha,
         timeoutMs: settings.timeoutMs,

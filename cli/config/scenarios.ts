@@ -26,7 +26,7 @@ export interface LoadedScenario {
   budgets: Budget[]
   claims: Array<{ claim: Claim; check?: Budget }>
   params: Record<string, NormalizedParam>
-  options: { timeMs?: number; timeoutMs?: number; rounds?: number; minEffect?: number; maxMemoryMB?: number }
+  options: { timeMs?: number; timeoutMs?: number; rounds?: number; processes?: number; minEffect?: number; maxMemoryMB?: number }
   /** The http kind's own options, validated (present when kind is `http`). */
   http?: HttpOptions
   /** Load scenarios only: the swept parameter, the window and the servers each variant needs. */
@@ -69,9 +69,9 @@ const COMMON_KEYS = [
 ]
 /** The keys each kind adds to the common ones. */
 const KIND_KEYS: Record<ScenarioKind, string[]> = {
-  micro: ['time', 'rounds', 'minEffect'],
+  micro: ['time', 'rounds', 'processes', 'minEffect'],
   load: ['sweep', 'duration', 'warmup'],
-  http: ['time', 'rounds', 'minEffect', 'request', 'sweep', 'warmup', 'workers', 'requestTimeout', 'breakdown'],
+  http: ['time', 'rounds', 'processes', 'minEffect', 'request', 'sweep', 'warmup', 'workers', 'requestTimeout', 'breakdown'],
 }
 /** The parameter an http scenario's sweep becomes. */
 export const HTTP_SWEEP_KEY = 'connections'
@@ -310,6 +310,10 @@ function validateOptions(s: Record<string, unknown>, where: string): LoadedScena
   if (s.rounds !== undefined) {
     if (!Number.isInteger(s.rounds) || (s.rounds as number) < 2) return `${where}: \`rounds\` must be a whole number ≥ 2`
     options.rounds = s.rounds as number
+  }
+  if (s.processes !== undefined) {
+    if (!Number.isInteger(s.processes) || (s.processes as number) < 1) return `${where}: \`processes\` must be a whole number ≥ 1`
+    options.processes = s.processes as number
   }
   if (s.minEffect !== undefined) {
     if (typeof s.minEffect !== 'number' || !(s.minEffect > 0 && s.minEffect < 1)) return `${where}: \`minEffect\` must be a fraction between 0 and 1, e.g. 0.05`

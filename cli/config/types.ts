@@ -61,6 +61,12 @@ export interface ScenarioOptions {
   time?: Duration
   /** A fixed number of rounds (turns auto-sampling off). @default automatic */
   rounds?: number
+  /**
+   * Fresh processes each variant's rounds are spread over before the first look at the verdicts
+   * (auto-sampling may add more). Fewer than 3 makes the rounds the unit of comparison, which cannot
+   * sample per-process state. @default 6 (micro), 3 (http); 3 and 2 with --quick
+   */
+  processes?: number
   /** How long one round, setup or teardown may take before the variant is killed and marked `timeout`. @default 60s */
   timeout?: Duration
   /** Smallest relative change that counts as slower/faster. @default config.minEffect (0.05) */

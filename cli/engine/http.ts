@@ -17,7 +17,7 @@ import type { HttpRequest, HttpScenario } from '../config/types.ts'
 import { RunError, UsageError } from '../errors.ts'
 import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
 import { roundTimes } from '../gate/rounds.ts'
-import { comparePaired } from '../stats/compare.ts'
+import { alphaAtLook, compareClustered } from '../stats/compare.ts'
 import { mean, median, sd } from '../stats/describe.ts'
 import type { ScenarioCase } from './cases.ts'
 import { latencyHistogram, latencyPercentiles } from './http-latency.ts'
@@ -25,12 +25,20 @@ import { driveLoad, type LoadRequest, type LoadWindow } from './http-load.ts'
 import type { HttpChildMessage, HttpParentMessage, ServerReady, ServerWindow } from './http-protocol.ts'
 import { HTTP_HOST } from './http-server.ts'
 import { hashSeed } from '../stats/rng.ts'
-import { alive, HIGH_CV, planRounds, resultIdentity, VariantChildren, type RoundLimits } from './scheduler.ts'
+import { twoSpeeds } from '../stats/speeds.ts'
+import { formatRate } from '../report/format.ts'
+import { alive, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, VariantChildren, type Child, type RoundLimits } from './scheduler.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
-import { ChildFailure, VariantProcess } from './variant-process.ts'
+import { ChildFailure, STEADY_HEAP_ARGS, VariantProcess } from './variant-process.ts'
 
 /** A window shorter than 100 ms is mostly connection set-up; longer than 2 s wastes the budget on few rounds. */
-const ROUNDS: RoundLimits = { initial: { normal: 8, quick: 6 }, max: 60, ms: { min: 100, max: 2000 } }
+/** Three server processes per variant (fewer cannot give a per-process interval), four windows each; auto-sampling adds servers up to six. */
+const ROUNDS: RoundLimits = {
+  lives: { normal: 3, quick: 3 },
+  roundsPerLife: { normal: 4, quick: 2 },
+  maxLives: { normal: 6, quick: 3 },
+  ms: { min: 100, max: 2000 },
+}
 /**
  * autocannon's workers each boot a thread and load autocannon before their connections start, at
  * different moments: only the time all of them were generating load counts, so windows must be
@@ -49,7 +57,7 @@ export const HTTP_CHILD_ENTRY = path.join(path.dirname(here), `http-child${path.
 interface VariantRun {
   name: string
   isBaseline: boolean
-  process: VariantProcess
+  process: HttpProcess | Child
   ready?: ServerReady
   rounds: HttpRound[]
   /** Every measured request of every round. */
@@ -63,19 +71,8 @@ interface VariantRun {
   failure?: ChildFailure
 }
 
-/**
- * VariantProcess speaks the micro protocol's types; the http child answers the same way (one reply
- * per request, errors as `{ type: 'error' }`) with the messages of http-protocol.ts.
- */
-export function request<T extends HttpChildMessage['type']>(
-  child: VariantProcess,
-  message: HttpParentMessage,
-  expect: T,
-  timeoutMs: number,
-  phase: string,
-): Promise<Extract<HttpChildMessage, { type: T }>> {
-  return child.request(message as never, expect as never, timeoutMs, phase) as unknown as Promise<Extract<HttpChildMessage, { type: T }>>
-}
+/** A server child: it speaks the http protocol. */
+type HttpProcess = VariantProcess<HttpParentMessage, HttpChildMessage>
 
 /** The requests of a case, as autocannon sends them: bodies encoded, content-type set for JSON. */
 export function loadRequests(requests: readonly HttpRequest[]): LoadRequest[] {
@@ -128,13 +125,26 @@ export async function runHttpCase(
   const runs: VariantRun[] = c.variants.map((name) => ({
     name,
     isBaseline: name === scenario.baseline,
-    process: new VariantProcess({ label: `${c.id}/${name}`, entry: HTTP_CHILD_ENTRY, maxMemoryMB: c.loaded.options.maxMemoryMB, env: settings.childEnv }),
+    process: NO_PROCESS,
     rounds: [],
     histogram: latencyHistogram(),
     gc: { count: 0, totalMs: 0 },
   }))
-  let roundMs = 0
+  const plan = planRounds(c, settings, {
+    timeMs,
+    fixedRounds,
+    processes: settings.processes ?? c.loaded.options.processes,
+    variants: runs.length,
+    names: runs.map((r) => r.name),
+    limits: ROUNDS,
+    minRoundMs: options.workers > 0 ? WORKER_ROUND_MIN_MS : ROUNDS.ms.min,
+  })
+  const roundMs = plan.roundMs
+  // A window ends on its own; the deadline is for a server that stops answering our requests.
+  const windowDeadline = roundMs * 3 + options.requestTimeoutMs + timeoutMs
   const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
+  const server = (run: VariantRun) => run.process as HttpProcess
+  let looks = 0
 
   /** One window of load on a variant's server; a server that dies during it ends it early. */
   const window = (run: VariantRun, durationMs: number, windowConnections = connections): Promise<LoadWindow> =>
@@ -151,98 +161,108 @@ export async function runHttpCase(
     })
 
   try {
-    // One server at a time: the first may build a cached dataset the others then copy.
-    for (const run of runs) {
-      if (signal.aborted) break
-      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'starting server' })
-      try {
-        run.ready = await request(
-          run.process,
-          { type: 'start', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name, params: c.params },
-          'ready',
-          timeoutMs,
-          'start',
-        )
-      } catch (error) {
-        if (signal.aborted) break
-        const failure = startFailure(c, run, error, timeoutMs)
-        // Let the servers that did start release what they hold (temporary database copies).
-        for (const other of runs) {
-          if (other.ready) await request(other.process, { type: 'finish' }, 'finished', Math.min(timeoutMs, 10_000), 'teardown').catch(() => undefined)
-        }
-        throw failure
-      }
-    }
-
-    const plan = planRounds(c, settings, {
-      timeMs,
-      fixedRounds,
-      variants: runs.length,
-      names: runs.map((r) => r.name),
-      limits: ROUNDS,
-      minRoundMs: options.workers > 0 ? WORKER_ROUND_MIN_MS : ROUNDS.ms.min,
-    })
-    roundMs = plan.roundMs
-    // A window ends on its own; the deadline is for a server that stops answering our requests.
-    const windowDeadline = roundMs * 3 + options.requestTimeoutMs + timeoutMs
-
-    for (const run of runs) {
-      if (signal.aborted) break
-      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
-      await children.ask(run, async () => {
-        await request(run.process, { type: 'round-start', label: 'warm-up' }, 'round-started', timeoutMs, 'warm-up')
-        await window(run, warmupMs)
-        // A server that died under the warm-up load says so here.
-        await request(run.process, { type: 'round-end' }, 'round-end', timeoutMs, 'warm-up')
-      })
-    }
-
-    await children.runRounds(
+    looks = await children.runLives(
       plan,
-      async (run, round, position) => {
-        const phase = `round ${round + 1}`
-        const measured = await children.ask(run, async () => {
-          await request(run.process, { type: 'round-start', label: phase }, 'round-started', windowDeadline, phase)
-          const loadWindow = await window(run, roundMs)
-          // Asking the server after the window is also how a crash under load surfaces (with its stderr).
-          const server = await request(run.process, { type: 'round-end' }, 'round-end', windowDeadline, phase)
-          return { loadWindow, server }
-        })
-        if (!measured || signal.aborted) return
-        const { loadWindow, server } = measured
-        run.rounds.push(toRound(round, position, loadWindow, server))
-        run.histogram.add(loadWindow.histogram)
-        run.peakRssBytes = Math.max(run.peakRssBytes ?? 0, server.peakRssBytes)
-        run.heapUsedBytes = server.heapUsedBytes
-        run.gc.count += server.gc.count
-        run.gc.totalMs += server.gc.totalMs
-      },
-      () => compare(runs, scenario.baseline, settings, minEffect, c.id),
-    )
-
-    if (!signal.aborted) {
-      for (const run of runs) {
-        if (options.breakdown && alive(run)) {
-          emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'traced pass' })
-          const traced = await children.ask(run, async () => {
-            await request(run.process, { type: 'trace-start' }, 'trace-started', timeoutMs, 'traced pass')
-            await window(run, traceMs, (options.breakdown as { connections: number }).connections)
-            return request(run.process, { type: 'trace-stop' }, 'trace', timeoutMs, 'traced pass')
+      {
+        open: async (life) => {
+          // One server at a time: the first may build a cached dataset the others then copy.
+          for (const run of runs.filter(alive)) {
+            if (signal.aborted) break
+            emit({ type: 'phase', scenario: c.id, variant: run.name, phase: plan.lives > 1 ? `starting server (${life + 1} of ${plan.lives})` : 'starting server' })
+            run.process = new VariantProcess<HttpParentMessage, HttpChildMessage>({
+              label: `${c.id}/${run.name}#${life + 1}`,
+              entry: HTTP_CHILD_ENTRY,
+              maxMemoryMB: c.loaded.options.maxMemoryMB,
+              env: settings.childEnv,
+              execArgv: STEADY_HEAP_ARGS,
+            })
+            try {
+              const ready = await children.timed('start', () =>
+                server(run).request(
+                  { type: 'start', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name, params: c.params },
+                  'ready',
+                  timeoutMs,
+                  'start',
+                ),
+              )
+              // The first server's start-up is the one reported: later ones may reuse its dataset.
+              run.ready = life === 0 || !run.ready ? ready : { ...ready, startMs: run.ready.startMs, rssBytes: run.ready.rssBytes }
+            } catch (error) {
+              if (signal.aborted) break
+              const failure = startFailure(c, run, error, timeoutMs)
+              // Let the servers that did start release what they hold (temporary database copies).
+              for (const other of runs) {
+                if (other !== run && other.process.running) await other.process.release(Math.min(timeoutMs, 10_000)).catch(() => undefined)
+              }
+              throw failure
+            }
+          }
+          for (const run of runs.filter(alive)) {
+            if (signal.aborted) break
+            if (life === 0) emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
+            await children.timed('warmup', () =>
+              children.ask(run, async () => {
+                await server(run).request({ type: 'round-start', label: 'warm-up' }, 'round-started', timeoutMs, 'warm-up')
+                await window(run, warmupMs)
+                // A server that died under the warm-up load says so here.
+                await server(run).request({ type: 'round-end' }, 'round-end', timeoutMs, 'warm-up')
+              }),
+            )
+          }
+        },
+        turn: async (run, round, position, life) => {
+          const phase = `round ${round + 1}`
+          const measured = await children.ask(run, async () => {
+            await server(run).request({ type: 'round-start', label: phase }, 'round-started', windowDeadline, phase)
+            const loadWindow = await window(run, roundMs)
+            // Asking the server after the window is also how a crash under load surfaces (with its stderr).
+            const figures = await server(run).request({ type: 'round-end' }, 'round-end', windowDeadline, phase)
+            return { loadWindow, figures }
           })
-          if (traced) run.breakdown = traced.breakdown
-        }
-        const counters = await children.ask(run, () => request(run.process, { type: 'counters' }, 'counters', timeoutMs, 'counters'))
-        if (counters) run.counters = counters.counters
-        const finished = await children.ask(run, () => request(run.process, { type: 'finish' }, 'finished', timeoutMs, 'teardown'))
-        if (finished) run.finished = finished.process
-      }
-    }
+          if (!measured || signal.aborted) return
+          const { loadWindow, figures } = measured
+          run.rounds.push({ ...toRound(round, position, loadWindow, figures), process: life })
+          run.histogram.add(loadWindow.histogram)
+          run.peakRssBytes = Math.max(run.peakRssBytes ?? 0, figures.peakRssBytes)
+          run.heapUsedBytes = figures.heapUsedBytes
+          run.gc.count += figures.gc.count
+          run.gc.totalMs += figures.gc.totalMs
+        },
+        close: async (_life, last) => {
+          for (const run of runs.filter(alive)) {
+            if (last && !signal.aborted) {
+              await children.timed('passes', async () => {
+                if (options.breakdown) {
+                  emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'traced pass' })
+                  const traced = await children.ask(run, async () => {
+                    await server(run).request({ type: 'trace-start' }, 'trace-started', timeoutMs, 'traced pass')
+                    await window(run, traceMs, (options.breakdown as { connections: number }).connections)
+                    return server(run).request({ type: 'trace-stop' }, 'trace', timeoutMs, 'traced pass')
+                  })
+                  if (traced) run.breakdown = traced.breakdown
+                }
+                const counters = await children.ask(run, () => server(run).request({ type: 'counters' }, 'counters', timeoutMs, 'counters'))
+                if (counters) run.counters = counters.counters
+              })
+            }
+            if (signal.aborted) continue
+            await children.timed('teardown', async () => {
+              const finished = await children.ask(run, () => server(run).request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+              if (finished) run.finished = mergeProcessStats(run.finished, finished.process)
+              await run.process.closed()
+            })
+          }
+        },
+      },
+      (look) => compare(runs, scenario.baseline, settings, minEffect, c.id, alphaAtLook(settings.alpha, look, plan.looks)),
+    )
   } finally {
     await children.close()
   }
 
+  const alpha = alphaAtLook(settings.alpha, looks, plan.looks)
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
-  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id)
+  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id, alpha)
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
   return {
     kind: 'http',
@@ -251,6 +271,7 @@ export async function runHttpCase(
     ...(everyVariantFailed && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
+    timing: children.timing,
     warnings: scenarioWarnings(variants, options.workers),
     budgets: [],
     claims: [],
@@ -262,7 +283,9 @@ export async function runHttpCase(
       minEffect,
       alpha: settings.alpha,
       resamples: settings.resamples,
-      level: 1 - settings.alpha,
+      level: 1 - alpha,
+      processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
+      looks: looks + 1,
       workers: options.workers,
       ...(options.breakdown ? { breakdown: { connections: options.breakdown.connections, durationMs: traceMs } } : {}),
     },
@@ -273,7 +296,7 @@ export async function runHttpCase(
 
 /** A server that did not start is a run that cannot complete: one line, with what it wrote on stderr. */
 function startFailure(c: ScenarioCase, run: VariantRun, error: unknown, timeoutMs: number): RunError {
-  const tail = run.process.stderrTail(4).replace(/\s*\n\s*/g, ' | ')
+  const tail = (run.process as HttpProcess).stderrTail(4).replace(/\s*\n\s*/g, ' | ')
   let reason: string
   if (error instanceof ChildFailure && error.kind === 'timeout') reason = `never reported ready within ${formatDurationMs(timeoutMs)}${tail ? `; stderr: ${tail}` : ''}`
   else if (error instanceof ChildFailure && error.kind === 'crashed') reason = `did not start: ${error.message}`
@@ -302,21 +325,23 @@ function toRound(index: number, position: number, w: LoadWindow, server: ServerW
   }
 }
 
-/** Paired comparison of each non-baseline variant with the baseline on time per request, over the rounds both measured. */
-function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string): Comparison[] {
+/** Paired comparison of each non-baseline variant with the baseline on time per request, over the rounds both measured, each server process (pair) a cluster. */
+function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string, alpha: number): Comparison[] {
   const base = runs.find((r) => r.name === baseline)
   if (!base) return []
   // Time per request, by round; rounds that answered nothing have none.
   const baseTimes = roundTimes(base, 'http')
+  const processOf = new Map(base.rounds.map((r) => [r.index, r.process ?? 0]))
   const comparisons: Comparison[] = []
   for (const run of runs) {
     if (run === base) continue
     const pairs = [...roundTimes(run, 'http')].filter(([index]) => baseTimes.has(index))
     if (pairs.length < 2) continue
-    const core = comparePaired(
+    const core = compareClustered(
       pairs.map(([index]) => baseTimes.get(index)!),
       pairs.map(([, time]) => time),
-      { minEffect, alpha: settings.alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
+      pairs.map(([index]) => processOf.get(index) ?? 0),
+      { minEffect, alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
     )
     comparisons.push({ variant: run.name, baseline, ...core })
   }
@@ -347,6 +372,8 @@ function toVariantResult(run: VariantRun, interrupted: boolean): HttpVariantResu
   if (stats && stats.cv > HIGH_CV) {
     flags.push({ code: 'high-variance', message: `requests/s vary by ${(stats.cv * 100).toFixed(0)}% between rounds (CV): the machine or the server is noisy` })
   }
+  const speeds = twoSpeeds(run.rounds.map((r) => r.requestsPerSec).filter((rate) => rate > 0).map((rate) => 1e9 / rate))
+  if (speeds) flags.push(twoSpeedsFlag(speeds, (ns) => `${formatRate(1e9 / ns)} req/s`, processesOf(run.rounds)))
   const processStats: ProcessStats | undefined =
     run.peakRssBytes !== undefined
       ? { peakRssBytes: run.peakRssBytes, heapUsedBytes: run.heapUsedBytes ?? run.finished?.heapUsedBytes ?? 0, gc: run.gc }

@@ -4,7 +4,7 @@
  * order, one at a time so they never compete for a core; the round is the unit of comparison.
  * While a comparison is inconclusive and the time budget allows, more rounds are added.
  */
-import { comparePaired } from '../stats/compare.ts'
+import { alphaAtLook, compareClustered } from '../stats/compare.ts'
 import { summarize, mean, sd } from '../stats/describe.ts'
 import type {
   Comparison,
@@ -20,16 +20,28 @@ import type {
 import type { ScenarioCase } from './cases.ts'
 import type { Calibration } from './protocol.ts'
 import { hashSeed } from '../stats/rng.ts'
-import { alive, HIGH_CV, planRounds, resultIdentity, VariantChildren, type RoundLimits } from './scheduler.ts'
-import { VariantProcess, type ChildFailure } from './variant-process.ts'
+import { twoSpeeds } from '../stats/speeds.ts'
+import { alive, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, VariantChildren, type Child, type RoundLimits } from './scheduler.ts'
+import { STEADY_HEAP_ARGS, VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 
-const ROUNDS: RoundLimits = { initial: { normal: 12, quick: 8 }, max: 80, ms: { min: 10, max: 1000 } }
+/**
+ * Six processes per variant, four rounds each, by default: a process has state its rounds cannot
+ * sample (measured here: the same function at 3.6 µs in most processes and 4.5 µs for the whole life
+ * of another), so the interval is built on per-process summaries, and six is the fewest whose 99 %
+ * t-interval (t₅ = 4.03) can resolve ±5 % on this machine's ~3 % process-to-process spread.
+ */
+const ROUNDS: RoundLimits = {
+  lives: { normal: 6, quick: 3 },
+  roundsPerLife: { normal: 4, quick: 2 },
+  maxLives: { normal: 12, quick: 3 },
+  ms: { min: 10, max: 1000 },
+}
 
 interface VariantRun {
   name: string
   isBaseline: boolean
-  process: VariantProcess
+  process: VariantProcess | Child
   calibration?: Calibration
   rounds: RoundSummary[]
   samples: Float64Array[]
@@ -57,91 +69,105 @@ export async function runMicroCase(
   const runs: VariantRun[] = c.variants.map((name) => ({
     name,
     isBaseline: name === scenario.baseline,
-    process: new VariantProcess({ label: `${c.id}/${name}`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: settings.childEnv }),
+    process: NO_PROCESS,
     rounds: [],
     samples: [],
     warnings: new Set(),
   }))
-  let roundMs = 0
+  const plan = planRounds(c, settings, {
+    timeMs,
+    fixedRounds,
+    processes: settings.processes ?? c.loaded.options.processes,
+    variants: Math.max(1, runs.length),
+    names: runs.map((r) => r.name),
+    limits: ROUNDS,
+  })
+  const roundMs = plan.roundMs
+  const roundDeadline = (run: VariantRun) => roundMs * 3 + timeoutMs + (run.calibration?.estimateNs ?? 0) / 1e6
   const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
+  const child = (run: VariantRun) => run.process as VariantProcess
+  let looks = 0
 
   try {
-    emit({ type: 'phase', scenario: c.id, phase: 'starting' })
-    await Promise.all(
-      runs.map((run) =>
-        children.ask(run, () =>
-          run.process.request(
-            { type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name },
-            'loaded',
-            loadDeadline(timeoutMs),
-            'load',
-          ),
-        ),
-      ),
-    )
-    // Set-up one variant at a time: scenarios may share a dataset that the first set-up creates.
-    for (const run of runs) {
-      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'setup' })
-      await children.ask(run, () => run.process.request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup'))
-      const reply = await children.ask(run, () => run.process.request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration'))
-      if (reply) run.calibration = reply
-    }
-
-    const plan = planRounds(c, settings, {
-      timeMs,
-      fixedRounds,
-      variants: Math.max(1, runs.filter(alive).length),
-      names: runs.map((r) => r.name),
-      limits: ROUNDS,
-    })
-    roundMs = plan.roundMs
-    const roundDeadline = (run: VariantRun) => roundMs * 3 + timeoutMs + (run.calibration?.estimateNs ?? 0) / 1e6
-
-    for (const run of runs) {
-      emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
-      await children.ask(run, () => run.process.request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
-    }
-
-    await children.runRounds(
+    looks = await children.runLives(
       plan,
-      async (run, round, position) => {
-        const reply = await children.ask(run, () =>
-          run.process.request({ type: 'round', index: round, timeMs: roundMs, warmup: false }, 'round', roundDeadline(run), `round ${round + 1}`),
-        )
-        if (!reply) return
-        run.samples.push(reply.samplesNs)
-        reply.warnings.forEach((w) => run.warnings.add(w))
-        run.rounds.push(summarizeRound(round, position, reply.samplesNs, reply.batch))
+      {
+        open: async (life) => {
+          const live = runs.filter(alive)
+          emit({ type: 'phase', scenario: c.id, phase: plan.lives > 1 ? `starting processes (${life + 1} of ${plan.lives})` : 'starting' })
+          for (const run of live) {
+            run.process = new VariantProcess({ label: `${c.id}/${run.name}#${life + 1}`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: settings.childEnv, execArgv: STEADY_HEAP_ARGS })
+          }
+          await children.timed('start', () =>
+            Promise.all(
+              live.map((run) =>
+                children.ask(run, () =>
+                  child(run).request({ type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name }, 'loaded', loadDeadline(timeoutMs), 'load'),
+                ),
+              ),
+            ),
+          )
+          // Set-up one variant at a time: scenarios may share a dataset that the first set-up creates.
+          for (const run of live) {
+            if (life === 0) emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'setup' })
+            await children.timed('setup', () => children.ask(run, () => child(run).request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup')))
+          }
+          for (const run of live) {
+            if (life === 0) emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
+            await children.timed('warmup', async () => {
+              const reply = await children.ask(run, () => child(run).request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration'))
+              if (reply) run.calibration = reply
+              await children.ask(run, () => child(run).request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
+            })
+          }
+        },
+        turn: async (run, round, position, life) => {
+          const reply = await children.ask(run, () =>
+            child(run).request({ type: 'round', index: round, timeMs: roundMs, warmup: false }, 'round', roundDeadline(run), `round ${round + 1}`),
+          )
+          if (!reply) return
+          run.samples.push(reply.samplesNs)
+          reply.warnings.forEach((w) => run.warnings.add(w))
+          run.rounds.push({ ...summarizeRound(round, position, reply.samplesNs, reply.batch), process: life })
+        },
+        close: async (life, last) => {
+          const passMs = settings.quick ? 300 : 1000
+          for (const run of runs.filter(alive)) {
+            if (last && !signal.aborted) {
+              await children.timed('passes', async () => {
+                emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'memory' })
+                const memory = await children.ask(run, () => child(run).request({ type: 'memory', budgetMs: passMs }, 'memory', passMs * 4 + timeoutMs, 'memory pass'))
+                if (memory) {
+                  run.memory = memory.memory
+                  run.memoryNote = memory.note
+                }
+                emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'trace' })
+                const trace = await children.ask(run, () =>
+                  child(run).request({ type: 'trace', budgetMs: passMs, maxOps: settings.quick ? 300 : 2000 }, 'trace', passMs * 4 + timeoutMs, 'traced pass'),
+                )
+                if (trace) run.breakdown = trace.breakdown
+                const counters = await children.ask(run, () => child(run).request({ type: 'counters' }, 'counters', timeoutMs, 'counters'))
+                if (counters) run.counters = counters.counters
+              })
+            }
+            if (signal.aborted) continue
+            await children.timed('teardown', async () => {
+              const finished = await children.ask(run, () => child(run).request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+              if (finished) run.processStats = mergeProcessStats(run.processStats, finished.process)
+              await run.process.closed()
+            })
+          }
+        },
       },
-      () => compare(runs, scenario.baseline, settings, minEffect, c.id),
+      (look) => compare(runs, scenario.baseline, settings, minEffect, c.id, alphaAtLook(settings.alpha, look, plan.looks)),
     )
-
-    if (!signal.aborted) {
-      const passMs = settings.quick ? 300 : 1000
-      for (const run of runs) {
-        emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'memory' })
-        const memory = await children.ask(run, () => run.process.request({ type: 'memory', budgetMs: passMs }, 'memory', passMs * 4 + timeoutMs, 'memory pass'))
-        if (memory) {
-          run.memory = memory.memory
-          run.memoryNote = memory.note
-        }
-        emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'trace' })
-        const trace = await children.ask(run, () =>
-          run.process.request({ type: 'trace', budgetMs: passMs, maxOps: settings.quick ? 300 : 2000 }, 'trace', passMs * 4 + timeoutMs, 'traced pass'),
-        )
-        if (trace) run.breakdown = trace.breakdown
-        const counters = await children.ask(run, () => run.process.request({ type: 'counters' }, 'counters', timeoutMs, 'counters'))
-        if (counters) run.counters = counters.counters
-        const finished = await children.ask(run, () => run.process.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
-        if (finished) run.processStats = finished.process
-      }
-    }
   } finally {
     await children.close()
   }
 
+  const alpha = alphaAtLook(settings.alpha, looks, plan.looks)
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
-  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id)
+  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id, alpha)
   const warnings = scenarioWarnings(variants)
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
   return {
@@ -151,10 +177,19 @@ export async function runMicroCase(
     ...(everyVariantFailed && !signal.aborted ? { error: { message: 'every variant failed; see each variant for why' } } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
+    timing: children.timing,
     warnings,
     budgets: [],
     claims: [],
-    settings: { roundMs, minEffect, alpha: settings.alpha, resamples: settings.resamples, level: 1 - settings.alpha },
+    settings: {
+      roundMs,
+      minEffect,
+      alpha: settings.alpha,
+      resamples: settings.resamples,
+      level: 1 - alpha,
+      processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
+      looks: looks + 1,
+    },
     variants,
     comparisons,
   }
@@ -174,8 +209,11 @@ export function summarizeRound(index: number, position: number, samplesNs: Float
   return { index, position, samples: s.n, ops: s.n * batch, medianNs: s.median, meanNs: s.mean, minNs: s.min, maxNs: s.max, p99Ns: s.p99 }
 }
 
-/** Paired comparison of every completed non-baseline variant with the baseline, over the rounds both finished. */
-function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string): Comparison[] {
+/**
+ * Paired comparison of every completed non-baseline variant with the baseline, over the rounds both
+ * finished, each process (pair) a cluster; `alpha` is the look's share of α.
+ */
+function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string, alpha: number): Comparison[] {
   const base = runs.find((r) => r.name === baseline)
   if (!base || base.rounds.length === 0) return []
   const byIndex = new Map(base.rounds.map((r) => [r.index, r.medianNs]))
@@ -184,10 +222,11 @@ function compare(runs: VariantRun[], baseline: string, settings: EngineSettings,
     if (run === base || run.rounds.length === 0) continue
     const pairs = run.rounds.filter((r) => byIndex.has(r.index))
     if (pairs.length < 2) continue
-    const core = comparePaired(
+    const core = compareClustered(
       pairs.map((r) => byIndex.get(r.index)!),
       pairs.map((r) => r.medianNs),
-      { minEffect, alpha: settings.alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
+      pairs.map((r) => r.process ?? 0),
+      { minEffect, alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
     )
     comparisons.push({ variant: run.name, baseline, ...core })
   }
@@ -211,7 +250,8 @@ function latencyStats(run: VariantRun): LatencyStats | undefined {
     maxNs: s.max,
     sdNs: s.sd,
     cv,
-    opsPerSec: s.mean > 0 ? 1e9 / s.mean : 0,
+    // 1 / the median, so the table's ops/s and time/op are one statistic.
+    opsPerSec: s.median > 0 ? 1e9 / s.median : 0,
     samples: s.n,
     rounds: run.rounds.length,
     batch: run.calibration?.batch ?? 1,
@@ -236,6 +276,8 @@ function variantFlags(run: VariantRun, stats: LatencyStats | undefined): Flag[] 
   if (stats && stats.cv > HIGH_CV) {
     flags.push({ code: 'high-variance', message: `round medians vary by ${(stats.cv * 100).toFixed(0)}% (CV): the machine or the variant is noisy` })
   }
+  const speeds = twoSpeeds(run.rounds.map((r) => r.medianNs))
+  if (speeds) flags.push(twoSpeedsFlag(speeds, fmt, processesOf(run.rounds)))
   if (run.memoryNote) flags.push({ code: 'gc-in-memory-pass', message: run.memoryNote })
   return flags
 }
@@ -273,7 +315,7 @@ function scenarioWarnings(variants: VariantResult[]): string[] {
   const warnings: string[] = []
   for (const v of variants) {
     for (const flag of v.flags) {
-      if (flag.code === 'high-variance' || flag.code === 'dead-code-elimination' || flag.code === 'timer-saturation') warnings.push(`${v.name}: ${flag.message}`)
+      if (flag.code === 'high-variance' || flag.code === 'two-speeds' || flag.code === 'dead-code-elimination' || flag.code === 'timer-saturation') warnings.push(`${v.name}: ${flag.message}`)
     }
   }
   return warnings

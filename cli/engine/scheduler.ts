@@ -1,17 +1,17 @@
 /**
  * What the parent-side schedulers share. The micro and http schedulers (micro.ts, http.ts) both
- * keep one child process per variant, split time into rounds whose variants take turns in a
- * seeded, balanced order, and add rounds while a verdict is inconclusive; how one turn is measured
- * is each kind's own. Every scheduler, load's too, starts its result the same way.
+ * spread each variant's rounds over several fresh processes ("lives": in each, every variant gets a
+ * process of its own), split time into rounds whose variants take turns in a seeded, balanced
+ * order, and add a life while a verdict is inconclusive, each look at its share of α; how one turn
+ * is measured is each kind's own. Every scheduler, load's too, starts its result the same way.
  */
-import type { Comparison } from '../result/schema.ts'
+import type { CaseTiming, Comparison, Flag, ProcessStats } from '../result/schema.ts'
+import type { Speed } from '../stats/speeds.ts'
 import { createRng, hashSeed, roundOrders } from '../stats/rng.ts'
 import type { ScenarioCase } from './cases.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
-import { ChildFailure, type VariantProcess } from './variant-process.ts'
+import { ChildFailure } from './variant-process.ts'
 
-/** Auto-sampling adds rounds in pairs, so the balanced order stays balanced. */
-const ROUND_CHUNK = 2
 /** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
 const INITIAL_SHARE = 0.5
 /** A failed variant gets this long, at most, to release what it holds before its process goes. */
@@ -23,22 +23,86 @@ export function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value))
 }
 
-/** What a scheduler keeps about each variant's child process. */
+/**
+ * What the scheduler needs of a variant's child process. VariantProcess is one; a unit test drives
+ * the scheduler with a fake one (as hyperfine's MockExecutor does), without processes.
+ */
+export interface Child {
+  readonly running: boolean
+  /** Lets the variant release what it holds (its teardown) before the process goes. */
+  release(timeoutMs: number): Promise<unknown>
+  kill(): void
+  /** Marks the child interrupted and kills it. */
+  interrupt(): void
+  closed(): Promise<void>
+}
+
+/** The process a variant has before its first life and after its last: none. */
+export const NO_PROCESS: Child = {
+  running: false,
+  release: async () => undefined,
+  kill: () => undefined,
+  interrupt: () => undefined,
+  closed: async () => undefined,
+}
+
+/** A variant's process figures over its lives: the peak of the peaks, the last heap, the GC summed. */
+export function mergeProcessStats(before: ProcessStats | undefined, next: ProcessStats): ProcessStats {
+  if (!before) return next
+  return {
+    peakRssBytes: Math.max(before.peakRssBytes, next.peakRssBytes),
+    heapUsedBytes: next.heapUsedBytes,
+    gc: { count: before.gc.count + next.gc.count, totalMs: before.gc.totalMs + next.gc.totalMs },
+  }
+}
+
+/** How many processes a variant's rounds came from. */
+export function processesOf(rounds: ReadonlyArray<{ process?: number }>): number {
+  return new Set(rounds.map((r) => r.process ?? 0)).size
+}
+
+/**
+ * The flag for a variant whose rounds ran at two speeds (stats/speeds.ts): "two speeds seen:
+ * 322 ns in 14 rounds, 600 ns in 6" — a state of the machine or of a process, not spread.
+ */
+export function twoSpeedsFlag(speeds: { fast: Speed; slow: Speed }, format: (value: number) => string, processes: number): Flag {
+  const where = processes > 1 ? `; each process pair is one unit of the comparison, so such states widen the interval rather than decide it` : ''
+  return {
+    code: 'two-speeds',
+    message: `two speeds seen: ${format(speeds.fast.value)} in ${speeds.fast.rounds} rounds, ${format(speeds.slow.value)} in ${speeds.slow.rounds}${where}`,
+  }
+}
+
+/** What a scheduler keeps about each variant: its current process (a new one per life) and how it failed. */
 export interface VariantRun {
   name: string
-  process: VariantProcess
-  /** Set when the variant failed: it takes no further turns. */
+  process: Child
+  /** Set when the variant failed: it takes no further turns and gets no further process. */
   failure?: ChildFailure
 }
 
 export const alive = (run: VariantRun) => run.failure === undefined
 
 /**
- * The children of one scenario case. A failure ends its variant (recorded, its rounds so far
- * kept), never the scenario; Ctrl-C interrupts them all.
+ * One life of a case: every variant gets a fresh process, is brought to its first timed round, takes
+ * its turns of the life's rounds, and is ended. The kind says how.
+ */
+export interface LifeHooks<R extends VariantRun> {
+  /** Spawns life `life`'s process of every live variant (into `run.process`) and brings it to its first timed round: load, setup, calibration, warm-up. */
+  open(life: number): Promise<void>
+  /** Measures one variant's turn in a round. */
+  turn(run: R, round: number, position: number, life: number): Promise<void>
+  /** Ends life `life`'s processes; `last` when no life follows, so the passes after the timed rounds (memory, traced) belong here. */
+  close(life: number, last: boolean): Promise<void>
+}
+
+/**
+ * The children of one scenario case, life after life. A failure ends its variant (recorded, its
+ * rounds so far kept), never the scenario; Ctrl-C interrupts them all.
  */
 export class VariantChildren<R extends VariantRun> {
   private readonly onAbort = () => this.runs.forEach((r) => r.process.interrupt())
+  readonly timing: CaseTiming = { start: 0, setup: 0, warmup: 0, rounds: 0, passes: 0, teardown: 0 }
 
   constructor(
     readonly runs: R[],
@@ -59,7 +123,7 @@ export class VariantChildren<R extends VariantRun> {
       run.failure = error instanceof ChildFailure ? error : new ChildFailure('errored', 'engine', (error as Error)?.message ?? String(error))
       if (run.failure.kind === 'errored' && run.process.running) {
         // Let the scenario release what it holds (connections, files) before the process goes.
-        await run.process.request({ type: 'finish' }, 'finished', Math.min(this.timeoutMs, RELEASE_MS), 'teardown').catch(() => undefined)
+        await run.process.release(Math.min(this.timeoutMs, RELEASE_MS)).catch(() => undefined)
       }
       run.process.kill()
       this.emit({ type: 'variant-failed', scenario: this.c.id, variant: run.name, state: run.failure.kind, message: run.failure.message })
@@ -67,38 +131,50 @@ export class VariantChildren<R extends VariantRun> {
     }
   }
 
+  /** Times a step of the case under one heading of its timing. */
+  async timed<T>(phase: keyof CaseTiming, step: () => Promise<T>): Promise<T> {
+    const start = Date.now()
+    try {
+      return await step()
+    } finally {
+      this.timing[phase] += Date.now() - start
+    }
+  }
+
   /**
-   * Runs the timed rounds: the initial ones, then (unless the rounds are fixed) more in pairs while
-   * some comparison is `inconclusive` and the time budget allows. `turn` measures one variant's turn.
+   * Runs the case's lives: the initial ones, then (unless the rounds are fixed) one more at a time
+   * while some comparison is `inconclusive` and the time budget allows. Each look after the initial
+   * lives is a test of its own: `comparisons(look)` judges at that look's share of α (alphaAtLook).
+   * Answers the number of looks taken, for the final comparisons.
    */
-  async runRounds(
-    plan: RoundPlan,
-    turn: (run: R, round: number, position: number) => Promise<void>,
-    comparisons: () => readonly Comparison[],
-  ): Promise<void> {
-    const timedStart = Date.now()
+  async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (look: number) => readonly Comparison[]): Promise<number> {
     let round = 0
-    const runRound = async () => {
-      const order = plan.orders[round]!
-      for (let position = 0; position < order.length; position++) {
-        const run = this.runs.find((r) => r.name === order[position])!
-        if (!alive(run) || this.signal.aborted) continue
-        this.emit({ type: 'round', scenario: this.c.id, variant: run.name, round: round + 1, rounds: Math.max(plan.initialRounds, round + 1) })
-        await turn(run, round, position)
+    let roundsMs = 0
+    let look = 0
+    for (let life = 0; life < plan.maxLives && !this.signal.aborted; life++) {
+      await hooks.open(life)
+      const lifeStart = Date.now()
+      for (let r = 0; r < plan.roundsPerLife && !this.signal.aborted && this.runs.some(alive); r++, round++) {
+        const order = plan.orders[round]!
+        for (let position = 0; position < order.length; position++) {
+          const run = this.runs.find((x) => x.name === order[position])!
+          if (!alive(run) || this.signal.aborted) continue
+          this.emit({ type: 'round', scenario: this.c.id, variant: run.name, round: round + 1, rounds: Math.max(plan.lives, life + 1) * plan.roundsPerLife })
+          await this.timed('rounds', () => hooks.turn(run, round, position, life))
+        }
       }
-      round++
+      roundsMs += Date.now() - lifeStart
+      let more = life + 1 < plan.lives
+      if (!more && !plan.fixedRounds && life + 1 < plan.maxLives && !this.signal.aborted && this.runs.some(alive)) {
+        const perLife = roundsMs / (life + 1)
+        const undecided = comparisons(look).some((cmp) => cmp.verdict === 'inconclusive')
+        more = undecided && roundsMs + perLife <= plan.timeMs
+        if (more) look++
+      }
+      await hooks.close(life, !more || this.signal.aborted)
+      if (!more) break
     }
-    while (round < plan.initialRounds && !this.signal.aborted) await runRound()
-    if (plan.fixedRounds) return
-    const roundCost = () => (Date.now() - timedStart) / Math.max(1, round)
-    while (
-      !this.signal.aborted &&
-      round + ROUND_CHUNK <= plan.maxRounds &&
-      Date.now() - timedStart + roundCost() * ROUND_CHUNK <= plan.timeMs &&
-      comparisons().some((cmp) => cmp.verdict === 'inconclusive')
-    ) {
-      for (let i = 0; i < ROUND_CHUNK; i++) await runRound()
-    }
+    return look
   }
 
   /** Stops what is left (every child when interrupted, failed ones otherwise) and waits until every process is gone. */
@@ -110,47 +186,57 @@ export class VariantChildren<R extends VariantRun> {
   }
 }
 
-/** A kind's bounds on rounds. */
+/** A kind's bounds on lives and rounds. */
 export interface RoundLimits {
-  /** Rounds measured before the first look at the verdicts. */
-  initial: { normal: number; quick: number }
-  /** Auto-sampling stops here. */
-  max: number
+  /** Processes per variant before the first look at the verdicts. */
+  lives: { normal: number; quick: number }
+  /** Rounds each process measures. */
+  roundsPerLife: { normal: number; quick: number }
+  /** Auto-sampling adds processes up to this many per variant. */
+  maxLives: { normal: number; quick: number }
   /** Bounds of one turn's length, ms. */
   ms: { min: number; max: number }
 }
 
 export interface RoundPlan {
-  /** The case's time budget, ms. */
+  /** The case's time budget for timed rounds, ms. */
   timeMs: number
-  initialRounds: number
-  maxRounds: number
+  /** Processes per variant before the first look. */
+  lives: number
+  maxLives: number
+  roundsPerLife: number
+  /** Looks at the verdicts auto-sampling may take (the first included): the alpha-spending schedule's length. */
+  looks: number
   /** The length of one variant's turn in a round, ms. */
   roundMs: number
   /** `--rounds` or the scenario's `rounds`: exactly that many, no auto-sampling. */
   fixedRounds?: number
-  /** Each round's order of turns, by variant name. */
+  /** Each round's order of turns, by variant name, over every life. */
   orders: string[][]
 }
 
 /**
- * Plans the rounds of a case: how many, how long each turn is (`variants` share the time budget)
- * and each round's order, seeded by the case so a rerun takes the same turns.
+ * Plans the lives and rounds of a case: how many processes per variant, how many rounds each, how
+ * long a turn is (`variants` share the time budget) and each round's order, seeded by the case so a
+ * rerun takes the same turns. Rounds alternate ABBA within a life (an even number per life keeps
+ * each life balanced).
  */
 export function planRounds(
   c: ScenarioCase,
   settings: EngineSettings,
-  plan: { timeMs: number; fixedRounds?: number; variants: number; names: string[]; limits: RoundLimits; minRoundMs?: number },
+  plan: { timeMs: number; fixedRounds?: number; processes?: number; variants: number; names: string[]; limits: RoundLimits; minRoundMs?: number },
 ): RoundPlan {
   const { timeMs, fixedRounds, limits } = plan
-  const initialRounds = fixedRounds ?? (settings.quick ? limits.initial.quick : limits.initial.normal)
+  const which = settings.quick ? 'quick' : 'normal'
+  const lives = Math.max(1, plan.processes ?? settings.processes ?? limits.lives[which])
+  const roundsPerLife = fixedRounds ? Math.max(1, Math.ceil(fixedRounds / lives)) : limits.roundsPerLife[which]
+  const maxLives = fixedRounds ? lives : Math.max(lives, limits.maxLives[which])
+  const initialRounds = lives * roundsPerLife
   const minRoundMs = plan.minRoundMs ?? limits.ms.min
-  const roundMs = fixedRounds
-    ? clamp(timeMs / (plan.variants * fixedRounds), minRoundMs, limits.ms.max)
-    : clamp((timeMs * INITIAL_SHARE) / (plan.variants * initialRounds), minRoundMs, limits.ms.max)
-  const maxRounds = fixedRounds ?? limits.max
-  const orders = roundOrders(plan.names, maxRounds, createRng(hashSeed(settings.seed, c.id)))
-  return { timeMs, initialRounds, maxRounds, roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
+  const share = fixedRounds ? 1 : INITIAL_SHARE
+  const roundMs = clamp((timeMs * share) / (plan.variants * initialRounds), minRoundMs, limits.ms.max)
+  const orders = roundOrders(plan.names, maxLives * roundsPerLife, createRng(hashSeed(settings.seed, c.id)))
+  return { timeMs, lives, maxLives, roundsPerLife, looks: 1 + (maxLives - lives), roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
 }
 
 /** The fields every scenario result starts with: which scenario, from which file, with which parameters. */

@@ -11,6 +11,8 @@ export interface EngineSettings {
   timeFlag?: boolean
   /** A fixed number of rounds (turns auto-sampling off). */
   rounds?: number
+  /** Processes per variant before the first look (`--processes`); else the scenario's, else the kind's default. */
+  processes?: number
   quick: boolean
   minEffect: number
   alpha: number

@@ -18,7 +18,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { resolveHttpRequests } from '../config/scenarios.ts'
 import type { HttpRequest, HttpScenario } from '../config/types.ts'
 import type { ScenarioCase } from '../engine/cases.ts'
-import { HTTP_CHILD_ENTRY, httpWarmupMs, loadRequests, request as askServer } from '../engine/http.ts'
+import { HTTP_CHILD_ENTRY, httpWarmupMs, loadRequests } from '../engine/http.ts'
+import type { HttpChildMessage, HttpParentMessage } from '../engine/http-protocol.ts'
+import type { ChildMessage, ParentMessage } from '../engine/protocol.ts'
 import { HTTP_HOST } from '../engine/http-server.ts'
 import { LOAD_CHILD_ENTRY, LOAD_DEFAULTS } from '../engine/load.ts'
 import { VariantProcess } from '../engine/variant-process.ts'
@@ -75,8 +77,14 @@ function readTree(file: string): FrameTree {
 }
 
 /** A child for one variant, killed however the capture ends (and on Ctrl-C). */
-async function withChild<T>(c: ScenarioCase, variant: string, options: KindOptions, entry: string | undefined, work: (child: VariantProcess) => Promise<T>): Promise<T> {
-  const child = new VariantProcess({ label: `${c.id}/${variant} (profile)`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: options.env, ...(entry ? { entry } : {}) })
+async function withChild<T, P extends { type: string } = ParentMessage, C extends { type: string } = ChildMessage>(
+  c: ScenarioCase,
+  variant: string,
+  options: KindOptions,
+  entry: string | undefined,
+  work: (child: VariantProcess<P, C>) => Promise<T>,
+): Promise<T> {
+  const child = new VariantProcess<P, C>({ label: `${c.id}/${variant} (profile)`, maxMemoryMB: c.loaded.options.maxMemoryMB, env: options.env, ...(entry ? { entry } : {}) })
   const onAbort = () => child.interrupt()
   options.signal?.addEventListener('abort', onAbort, { once: true })
   try {
@@ -145,15 +153,15 @@ function httpProfiler(c: ScenarioCase, options: KindOptions): KindProfiler {
   return {
     names: { plural: 'requests', one: 'request', normalised: 'per request the server received in the window (each profile’s time divided by its requests)' },
     capture: (variant, file) =>
-      withChild(c, variant, options, HTTP_CHILD_ENTRY, async (child) => {
-        const ready = await askServer(child, { type: 'start', ...common(c, variant) }, 'ready', timeoutMs, 'start')
+      withChild<Captured, HttpParentMessage, HttpChildMessage>(c, variant, options, HTTP_CHILD_ENTRY, async (child) => {
+        const ready = await child.request({ type: 'start', ...common(c, variant) }, 'ready', timeoutMs, 'start')
         const alive = () => child.running
         await drive(ready.port, warmupMs, alive)
-        await askServer(child, { type: 'profile-start', samplingIntervalUs: options.samplingIntervalUs }, 'profile-started', timeoutMs, 'profile')
+        await child.request({ type: 'profile-start', samplingIntervalUs: options.samplingIntervalUs }, 'profile-started', timeoutMs, 'profile')
         const load = await drive(ready.port, durationMs, alive)
         // Asking after the window is also how a server that died under the load says so.
-        const window = await askServer(child, { type: 'profile-stop', file }, 'profile', timeoutMs, 'profile')
-        await askServer(child, { type: 'finish' }, 'finished', timeoutMs, 'teardown').catch(() => undefined)
+        const window = await child.request({ type: 'profile-stop', file }, 'profile', timeoutMs, 'profile')
+        await child.request({ type: 'finish' }, 'finished', timeoutMs, 'teardown').catch(() => undefined)
         const failures = load.errors + load.timeouts + load.non2xx
         const facts: Array<[string, string]> = [[http.sweepKey, formatInteger(connections)]]
         if (failures > 0) facts.push(['failed requests', `${formatInteger(failures)} (errors, timeouts, non-2xx)`])

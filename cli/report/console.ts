@@ -6,6 +6,7 @@ import type {
   AnyVariantResult,
   Breakdown,
   BudgetResult,
+  ClaimOutcome,
   ClaimResult,
   Comparison,
   Environment,
@@ -17,9 +18,11 @@ import type {
   ScenarioResult,
   Verdict,
 } from '../result/schema.ts'
+import { claimOutcome } from '../result/schema.ts'
 import { parseBudget, parseMetricReference } from '../gate/budget.ts'
 import { failedVariants } from '../result/outcome.ts'
 import { throughputRatio } from '../stats/compare.ts'
+import { inconclusiveReason } from '../stats/verdict.ts'
 import { median } from '../stats/describe.ts'
 import { formatBytes, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio, gitText, variantStateText } from './format.ts'
 
@@ -67,9 +70,17 @@ export function renderEnvironment(environment: Environment, options: ConsoleOpti
 
 export const VERDICT_STYLE: Record<Verdict, Style> = { slower: 'red', faster: 'green', same: 'dim', inconclusive: 'yellow' }
 
+/** The verdict, and for `inconclusive` why in a few words ("p = 0.017 ≥ α 0.01"). */
 function verdictText(comparison: Comparison | undefined, options: ConsoleOptions): string {
   if (!comparison) return ''
-  return paint(options, VERDICT_STYLE[comparison.verdict], comparison.verdict)
+  const why = inconclusiveReason(comparison)
+  return `${paint(options, VERDICT_STYLE[comparison.verdict], comparison.verdict)}${why ? paint(options, 'dim', ` (${why})`) : ''}`
+}
+
+/** Rounds, with the processes they were spread over when there were several: `24 (6 processes)`. */
+function roundsText(variant: { rounds: ReadonlyArray<{ process?: number }> }): string {
+  const processes = new Set(variant.rounds.map((r) => r.process ?? 0)).size
+  return processes > 1 ? `${variant.rounds.length} (${processes} processes)` : String(variant.rounds.length)
 }
 
 function ratioText(comparison: Comparison | undefined): string {
@@ -101,7 +112,7 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
   lines.push(...kindLines(scenario, options))
   for (const budget of scenario.budgets) lines.push(`  ${budgetLine(budget, options)}`)
   for (const claim of scenario.claims) {
-    const mark = claim.holds === true ? paint(options, 'green', 'holds') : claim.holds === false ? paint(options, 'red', 'does not hold') : paint(options, 'dim', 'not judged')
+    const mark = claimMark(claimOutcome(claim), options)
     const published = claim.published ? `published ${claim.published}, ` : ''
     lines.push(`  claim "${claim.text}": ${published}measured ${claim.measuredText} — ${mark}`)
   }
@@ -140,7 +151,7 @@ function microLines(scenario: MicroScenarioResult, options: ConsoleOptions): str
       variant.isBaseline ? paint(options, 'dim', '1.00×') : ratioText(comparison),
       variant.isBaseline ? '' : verdictText(comparison, options),
       memory ? formatBytes(memory.bytesPerOp) : '',
-      String(variant.rounds.length),
+      roundsText(variant),
     ])
   }
   lines.push(table(rows, ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r']))
@@ -241,7 +252,8 @@ function claimedText(scenario: LoadScenarioResult, variant: string, options: Con
   const parts: string[] = []
   for (const claim of scenario.claims) {
     if (claimVariant(claim) !== variant || !claim.published) continue
-    const mark = claim.holds === true ? paint(options, 'green', ' ✓') : claim.holds === false ? paint(options, 'red', ' ✗') : ''
+    const outcome = claimOutcome(claim)
+    const mark = outcome === 'holds' ? paint(options, 'green', ' ✓') : outcome === 'does-not-hold' ? paint(options, 'red', ' ✗') : outcome === 'cant-tell' ? paint(options, 'yellow', ' ?') : ''
     parts.push(`${claim.published}${mark}`)
   }
   return parts.join(' · ')
@@ -351,7 +363,7 @@ function httpLines(scenario: HttpScenarioResult, options: ConsoleOptions): strin
       stats?.serverCpuPerRequestNs !== undefined ? formatDuration(stats.serverCpuPerRequestNs) : '',
       cpu((r) => r.serverCpu),
       cpu((r) => r.generatorCpu),
-      String(variant.rounds.length),
+      roundsText(variant),
     ])
   }
   const s = scenario.settings
@@ -387,9 +399,22 @@ function httpBreakdownLines(scenario: HttpScenarioResult, options: ConsoleOption
   return [`  ${paint(options, 'cyan', 'per-request breakdown')}${how}`, table(rows, ['l', ...traced.map(() => 'r' as const)], '    ')]
 }
 
+function claimMark(outcome: ClaimOutcome, options: ConsoleOptions): string {
+  switch (outcome) {
+    case 'holds':
+      return paint(options, 'green', 'holds')
+    case 'does-not-hold':
+      return paint(options, 'red', 'does not hold')
+    case 'cant-tell':
+      return paint(options, 'yellow', "can't tell")
+    case 'not-judged':
+      return paint(options, 'dim', 'not judged')
+  }
+}
+
 /** `✓ budget broker: ratio <= 1.10: 1.04×` (`✓ <where>: budget …` when `where` is given), with its message. */
 export function budgetLine(budget: BudgetResult, options: ConsoleOptions, where?: string): string {
-  const mark = budget.state === 'pass' ? paint(options, 'green', '✓') : budget.state === 'fail' ? paint(options, 'red', '✗') : paint(options, 'yellow', '?')
+  const mark = budget.state === 'pass' ? paint(options, 'green', '✓') : budget.state === 'fail' ? paint(options, 'red', '✗') : budget.state === 'cant-tell' ? paint(options, 'yellow', "? can't tell:") : paint(options, 'yellow', '?')
   const target = budget.expression.trimStart().startsWith('*') ? ` (${budget.variant})` : ''
   return `${mark} ${where ? `${where}: ` : ''}budget ${budget.expression}${target}: ${budget.measuredText}${budget.message ? ` — ${budget.message}` : ''}`
 }

@@ -40,6 +40,8 @@ export interface RunSettings {
   timeMs: number
   /** Fixed number of rounds, when the user set one. */
   rounds?: number
+  /** Processes per variant, when the user set it (`--processes`). */
+  processes?: number
   minEffect: number
   alpha: number
   timeoutMs: number
@@ -87,6 +89,8 @@ interface ScenarioResultBase {
   error?: ErrorInfo
   startedAt: string
   durationMs: number
+  /** Where `durationMs` went (micro and http cases). Optional: added after result@1 was first written. */
+  timing?: CaseTiming
   /** Wide spread, busy machine, flagged variants … */
   warnings: string[]
   budgets: BudgetResult[]
@@ -139,8 +143,12 @@ export interface MicroScenarioResult extends ScenarioResultBase {
     alpha: number
     /** Bootstrap resamples behind each interval. */
     resamples: number
-    /** Confidence level of the intervals (1 − alpha). */
+    /** Confidence level of the intervals: 1 − the share of alpha the last look spent (see `looks`). */
     level: number
+    /** Processes each variant's rounds were spread over. Optional: absent in results of one process per variant. */
+    processes?: number
+    /** Looks at the verdicts taken (auto-sampling adds a process per look; alpha is spent across them). */
+    looks?: number
   }
   variants: VariantResult[]
   /** One per non-baseline variant that, like the baseline, has completed rounds. */
@@ -195,8 +203,12 @@ export interface HttpScenarioResult extends ScenarioResultBase {
     minEffect: number
     alpha: number
     resamples: number
-    /** Confidence level of the intervals (1 − alpha). */
+    /** Confidence level of the intervals: 1 − the share of alpha the last look spent (see `looks`). */
     level: number
+    /** Server processes each variant's rounds were spread over (absent: one). */
+    processes?: number
+    /** Looks at the verdicts taken. */
+    looks?: number
     /** autocannon worker threads that generated the load (0: the parent's main thread). */
     workers?: number
     /** The traced pass behind each variant's `breakdown`: its connections and duration. */
@@ -227,6 +239,8 @@ export interface RoundSummary {
   index: number
   /** Position of this variant within the round's randomised order. */
   position: number
+  /** Which of the variant's processes ran the round, 0-based; rounds of one process are a cluster. Absent in results of one process per variant. */
+  process?: number
   samples: number
   /** Operations executed in this round's samples. */
   ops: number
@@ -249,6 +263,7 @@ export interface LatencyStats {
   sdNs: number
   /** Coefficient of variation of the per-round medians. */
   cv: number
+  /** 1e9 / medianNs: operations per second at the median time, the same statistic as `medianNs`. */
   opsPerSec: number
   samples: number
   rounds: number
@@ -273,7 +288,14 @@ export interface ProcessStats {
   gc: { count: number; totalMs: number }
 }
 
-export type FlagCode = 'dead-code-elimination' | 'below-resolution' | 'timer-saturation' | 'high-variance' | 'gc-in-memory-pass'
+export type FlagCode = 'dead-code-elimination' | 'below-resolution' | 'timer-saturation' | 'high-variance' | 'two-speeds' | 'gc-in-memory-pass'
+
+/**
+ * Where a case's wall time went, ms: starting processes and loading the scenario file, setup,
+ * warm-up and calibration, timed rounds, the memory and traced passes, teardown — summed over the
+ * processes' lives (a life's processes start together, so `start` counts each life once).
+ */
+export type CaseTiming = Record<'start' | 'setup' | 'warmup' | 'rounds' | 'passes' | 'teardown', number>
 
 export interface Flag {
   code: FlagCode
@@ -366,11 +388,17 @@ export interface Comparison {
   baseline: string
   /** variant time / baseline time (> 1 = slower). */
   ratio: Interval
-  /** Two-sided p-value of the rank test. */
+  /** Two-sided p-value of the test. */
   pValue: number
-  test: 'wilcoxon-signed-rank' | 'mann-whitney-u'
-  /** Paired rounds (or, unpaired, the smaller group size). */
+  /**
+   * `student-t-per-process`: one summary per process (pair), Student's t on them — the rounds of
+   * one process are a cluster. The rank tests: the rounds are the unit (one process per variant).
+   */
+  test: 'wilcoxon-signed-rank' | 'mann-whitney-u' | 'student-t-per-process'
+  /** Paired rounds (or, unpaired, the smaller group size); processes for `student-t-per-process`. */
   n: number
+  /** Paired rounds behind a `student-t-per-process` comparison. */
+  rounds?: number
   verdict: Verdict
   minEffect: number
   alpha: number
@@ -383,9 +411,16 @@ export interface BudgetResult {
   origin: 'scenario' | 'config'
   variant: string
   metric: string
-  state: 'pass' | 'fail' | 'missing'
+  /**
+   * `cant-tell`: a budget on an estimate with an interval (`ratio`, `throughputRatio`, `delta`) whose
+   * interval straddles the threshold — neither holds nor fails; it fails the gate only with
+   * `--fail-on inconclusive`.
+   */
+  state: 'pass' | 'fail' | 'cant-tell' | 'missing'
   /** The measured value in the metric's base unit; absent when it could not be measured. */
   measured?: number
+  /** The estimate's confidence interval, in the same unit, when the metric has one. */
+  interval?: { low: number; high: number }
   /** The measured value formatted in the budget's own unit. */
   measuredText: string
   message?: string
@@ -399,8 +434,21 @@ export interface ClaimResult {
   metric?: string
   measured?: number
   measuredText: string
-  /** null when the claim has no check or its figure could not be measured. */
+  /** null when the claim has no check, its figure could not be measured, or its interval cannot tell. */
   holds: boolean | null
+  /**
+   * The three-valued reading of a check, plus `not-judged`: `cant-tell` when the figure's interval
+   * straddles the check's threshold. Optional: absent in results written before it (read them with
+   * claimOutcome).
+   */
+  outcome?: ClaimOutcome
+}
+
+export type ClaimOutcome = 'holds' | 'does-not-hold' | 'cant-tell' | 'not-judged'
+
+/** A claim's outcome, also for results written before `outcome` existed. */
+export function claimOutcome(claim: Pick<ClaimResult, 'holds' | 'outcome'>): ClaimOutcome {
+  return claim.outcome ?? (claim.holds === true ? 'holds' : claim.holds === false ? 'does-not-hold' : 'not-judged')
 }
 
 /** Latency percentiles from a histogram (HdrHistogram at microsecond resolution), ns. */
@@ -465,6 +513,8 @@ export type LoadVariantResult =
 export interface HttpRound {
   index: number
   position: number
+  /** Which of the variant's server processes served the round, 0-based (see RoundSummary.process). */
+  process?: number
   durationMs: number
   requests: number
   requestsPerSec: number

@@ -7,6 +7,7 @@ import { bootstrapOneSample, bootstrapTwoSample, DEFAULT_RESAMPLES } from './boo
 import { hodgesLehmannOneSample, hodgesLehmannShift } from './hodges-lehmann.ts'
 import { mannWhitneyU } from './mann-whitney.ts'
 import { createRng } from './rng.ts'
+import { ptStudent, qtStudent } from './student-t.ts'
 import { verdict } from './verdict.ts'
 import { wilcoxonSignedRank } from './wilcoxon.ts'
 
@@ -23,9 +24,11 @@ export interface ComparisonCore {
   /** variant (or head) / baseline (or base). */
   ratio: Interval
   pValue: number
-  test: 'wilcoxon-signed-rank' | 'mann-whitney-u'
-  /** Pairs, or the smaller group. */
+  test: 'wilcoxon-signed-rank' | 'mann-whitney-u' | 'student-t-per-process'
+  /** Pairs, or the smaller group; processes (pairs of them) for a per-process test. */
   n: number
+  /** Paired rounds behind a per-process test (its `n` counts processes). */
+  rounds?: number
   verdict: Verdict
   minEffect: number
   alpha: number
@@ -97,4 +100,72 @@ export function compareUnpaired(base: readonly number[], head: readonly number[]
     minEffect: options.minEffect,
     alpha: options.alpha,
   }
+}
+
+/** Fewer processes than this cannot give a per-process interval worth having: the rounds are the unit then. */
+export const MIN_PROCESSES = 3
+
+/**
+ * Paired rounds spread over several processes per variant, `process[i]` naming the process (pair)
+ * round i ran in. A process has state its own rounds cannot sample — heap layout, JIT decisions, the
+ * machine's mood while it lived — so its rounds are one cluster, not independent draws.
+ *
+ * Each process contributes one summary, the Hodges–Lehmann estimate of its rounds' log-ratios
+ * d = ln(variant / baseline); the estimate is exp(mean of the summaries), the interval and the
+ * two-sided p-value are Student's t on them with (processes − 1) degrees of freedom. An unlucky
+ * process widens the interval instead of producing a verdict.
+ *
+ * With fewer than MIN_PROCESSES processes the rounds are the unit (comparePaired), as one process
+ * per variant always was.
+ */
+export function compareClustered(
+  baseline: readonly number[],
+  variant: readonly number[],
+  process: readonly number[],
+  options: CompareOptions,
+): ComparisonCore {
+  if (baseline.length !== variant.length || baseline.length !== process.length) {
+    throw new RangeError(`clustered comparison needs a baseline round, a variant round and a process for each pair (${baseline.length}, ${variant.length}, ${process.length})`)
+  }
+  checkPositive(baseline, 'baseline rounds')
+  checkPositive(variant, 'variant rounds')
+  const clusters = new Map<number, number[]>()
+  for (let i = 0; i < baseline.length; i++) {
+    const list = clusters.get(process[i]!) ?? []
+    list.push(Math.log(variant[i]! / baseline[i]!))
+    clusters.set(process[i]!, list)
+  }
+  if (clusters.size < MIN_PROCESSES) return comparePaired(baseline, variant, options)
+  const summaries = [...clusters.values()].map((d) => hodgesLehmannOneSample(d, new Float64Array((d.length * (d.length + 1)) / 2)))
+  const g = summaries.length
+  const centre = summaries.reduce((a, b) => a + b, 0) / g
+  const variance = summaries.reduce((a, b) => a + (b - centre) ** 2, 0) / (g - 1)
+  const se = Math.sqrt(variance / g)
+  const level = 1 - options.alpha
+  const half = se * qtStudent(1 - options.alpha / 2, g - 1)
+  const ratio = { estimate: Math.exp(centre), low: Math.exp(centre - half), high: Math.exp(centre + half), level }
+  const pValue = se > 0 ? Math.min(1, 2 * (1 - ptStudent(Math.abs(centre) / se, g - 1))) : centre === 0 ? 1 : 0
+  return {
+    ratio,
+    pValue,
+    test: 'student-t-per-process',
+    n: g,
+    rounds: baseline.length,
+    verdict: verdict(ratio, pValue, options),
+    minEffect: options.minEffect,
+    alpha: options.alpha,
+  }
+}
+
+/**
+ * Alpha spending for auto-sampling: a case looks at its verdicts after its first processes and again
+ * after each process added, up to `looks` times. Testing every look at α would call identical code
+ * different more often than α; look k (0-based) spends α/2^(k+1) and the last look what is left, so
+ * the levels add up to α and, by the union bound, the chance that any look errs stays at most α —
+ * whatever the looks' correlation. Most cases decide at the first look, which gets half of α.
+ */
+export function alphaAtLook(alpha: number, look: number, looks: number): number {
+  if (looks <= 1) return alpha
+  const k = Math.min(look, looks - 1)
+  return k === looks - 1 ? alpha / 2 ** (looks - 1) : alpha / 2 ** (k + 1)
 }
