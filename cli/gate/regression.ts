@@ -27,12 +27,12 @@ import type {
   ScenarioResult,
   VariantRegression,
 } from '../result/schema.ts'
-import { compareUnpaired } from '../stats/compare.ts'
+import { compareUnpairedClustered } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
 import { hashSeed } from '../stats/rng.ts'
 import { verdict } from '../stats/verdict.ts'
 import { floors as scenarioFloors, widenByNoise } from './noise.ts'
-import { roundRatios, roundTimes } from './rounds.ts'
+import { roundProcesses, roundRatioMap, roundTimes } from './rounds.ts'
 
 /** Fewer rounds than this on either side and a reading is not attempted. */
 export const MIN_ROUNDS = 3
@@ -227,8 +227,9 @@ function compareRounds(
     }
     const variantCalibration = pooled ? calibration.variants.find((v) => v.name === variant.name) : undefined
     const headTimes = roundTimes(variant, kind)
-    const baseTimes = variantCalibration?.rounds ? variantCalibration.rounds.flat() : [...roundTimes(counterpart!, kind).values()]
-    const time = reading(baseTimes, [...headTimes.values()], {
+    const headProcess = roundProcesses(variant)
+    const baseTimes = variantCalibration?.rounds ? pooledFigures(variantCalibration.rounds) : figures(roundTimes(counterpart!, kind), roundProcesses(counterpart!))
+    const time = reading(baseTimes, figures(headTimes, headProcess), {
       ...readingOptions,
       minEffect: settings.minEffect,
       floor: floors?.time ?? 0,
@@ -242,10 +243,10 @@ function compareRounds(
 
     let ratio: RegressionReading | undefined
     if (!isReference && usable(headReference) && usable(baseReference) && head.baseline === base.baseline) {
-      const headRatios = roundRatios(headTimes, roundTimes(headReference!, kind))
+      const headRatios = figures(roundRatioMap(headTimes, roundTimes(headReference!, kind)), headProcess)
       const baseRatios = variantCalibration?.roundRatios
-        ? variantCalibration.roundRatios.flat()
-        : roundRatios(roundTimes(counterpart!, kind), roundTimes(baseReference!, kind))
+        ? pooledFigures(variantCalibration.roundRatios)
+        : figures(roundRatioMap(roundTimes(counterpart!, kind), roundTimes(baseReference!, kind)), roundProcesses(counterpart!))
       ratio = reading(baseRatios, headRatios, {
         ...readingOptions,
         minEffect: settings.minEffect,
@@ -265,6 +266,16 @@ function compareRounds(
     ...(floors ? { noiseFloor: floors } : {}),
     variants: headVariants.map((v) => byName.get(v.name)!),
   }
+}
+
+/** Figures by round index, with the process each round ran in. */
+function figures(values: ReadonlyMap<number, number>, process: ReadonlyMap<number, number>): Figure[] {
+  return [...values].map(([index, value]) => ({ value, process: process.get(index) ?? 0 }))
+}
+
+/** Pooled calibration rounds, one list per A/A run: each run one cluster (their processes were not kept). */
+function pooledFigures(runs: ReadonlyArray<readonly number[]>): Figure[] {
+  return runs.flatMap((values, run) => values.map((value) => ({ value, process: run })))
 }
 
 function notComparedReason(head: AnyVariantResult, base: AnyVariantResult | undefined): string | undefined {
@@ -303,6 +314,12 @@ export function judge(
   return { variant, state: 'compared', verdict: ratio.verdict, decidedBy: 'ratio', time, ratio }
 }
 
+/** One round's figure and the process it came from (runs of one process per variant, and pooled calibration rounds, are process 0 or one cluster per run). */
+export interface Figure {
+  value: number
+  process: number
+}
+
 interface ReadingOptions {
   minEffect: number
   alpha: number
@@ -313,15 +330,23 @@ interface ReadingOptions {
 }
 
 /** head ÷ base of two sets of round figures; undefined when either side has too few rounds. */
-export function reading(base: readonly number[], head: readonly number[], options: ReadingOptions): RegressionReading | undefined {
-  const positive = (list: readonly number[]) => list.filter((x) => x > 0 && Number.isFinite(x))
-  const b = positive(base)
-  const h = positive(head)
-  if (b.length < MIN_ROUNDS || h.length < MIN_ROUNDS) return undefined
+export function reading(base: readonly Figure[], head: readonly Figure[], options: ReadingOptions): RegressionReading | undefined {
+  const positive = (list: readonly Figure[]) => list.filter((x) => x.value > 0 && Number.isFinite(x.value))
+  const bf = positive(base)
+  const hf = positive(head)
+  if (bf.length < MIN_ROUNDS || hf.length < MIN_ROUNDS) return undefined
+  const b = bf.map((x) => x.value)
+  const h = hf.map((x) => x.value)
   // The noise floor widens the interval; it does not move the threshold: a `same` is an interval
   // inside ±m — the user's m — and a change is called only with an estimate of at least m.
   const minEffect = options.minEffect
-  const core = compareUnpaired(b, h, { minEffect, alpha: options.alpha, seed: options.seed, resamples: options.resamples })
+  const core = compareUnpairedClustered(
+    b,
+    bf.map((x) => x.process),
+    h,
+    hf.map((x) => x.process),
+    { minEffect, alpha: options.alpha, seed: options.seed, resamples: options.resamples },
+  )
   const widened = widenByNoise(core.ratio, options.floor)
   const change = { estimate: core.ratio.estimate, low: widened.low, high: widened.high, level: core.ratio.level }
   return {
@@ -330,7 +355,7 @@ export function reading(base: readonly number[], head: readonly number[], option
     change,
     sampling: { low: core.ratio.low, high: core.ratio.high },
     pValue: core.pValue,
-    test: 'mann-whitney-u',
+    test: core.test === 'welch-t-per-process' ? 'welch-t-per-process' : 'mann-whitney-u',
     baseRounds: b.length,
     headRounds: h.length,
     minEffect,

@@ -18,3 +18,20 @@ export function roundRatios(variant: ReadonlyMap<number, number>, baseline: Read
   }
   return ratios
 }
+
+/** The process each round ran in, by round index (0 for results of one process per variant). */
+export function roundProcesses(variant: Pick<AnyVariantResult, 'rounds'>): Map<number, number> {
+  const processes = new Map<number, number>()
+  for (const r of variant.rounds as ReadonlyArray<{ index: number; process?: number }>) processes.set(r.index, r.process ?? 0)
+  return processes
+}
+
+/** Per-round ratios of a variant to the baseline variant, by round index. */
+export function roundRatioMap(variant: ReadonlyMap<number, number>, baseline: ReadonlyMap<number, number>): Map<number, number> {
+  const ratios = new Map<number, number>()
+  for (const [index, time] of variant) {
+    const reference = baseline.get(index)
+    if (reference !== undefined && reference > 0 && time > 0) ratios.set(index, time / reference)
+  }
+  return ratios
+}

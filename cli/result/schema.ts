@@ -394,7 +394,7 @@ export interface Comparison {
    * `student-t-per-process`: one summary per process (pair), Student's t on them — the rounds of
    * one process are a cluster. The rank tests: the rounds are the unit (one process per variant).
    */
-  test: 'wilcoxon-signed-rank' | 'mann-whitney-u' | 'student-t-per-process'
+  test: 'wilcoxon-signed-rank' | 'mann-whitney-u' | 'student-t-per-process' | 'welch-t-per-process'
   /** Paired rounds (or, unpaired, the smaller group size); processes for `student-t-per-process`. */
   n: number
   /** Paired rounds behind a `student-t-per-process` comparison. */
@@ -667,10 +667,11 @@ export interface RegressionReading {
   /** The interval from the rounds alone, before the noise floor widened it. */
   sampling: { low: number; high: number }
   pValue: number
-  test: 'mann-whitney-u'
+  /** `welch-t-per-process` when both runs spread their rounds over several processes (one summary per process), else the rounds as the unit. */
+  test: 'mann-whitney-u' | 'welch-t-per-process'
   baseRounds: number
   headRounds: number
-  /** The minimum effect this reading was judged with: the configured one, raised to the noise floor. */
+  /** The minimum effect this reading was judged with (the noise floor widens the interval instead). */
   minEffect: number
   /** 0 when the baseline is not calibrated. */
   noiseFloor: number

@@ -24,7 +24,7 @@ export interface ComparisonCore {
   /** variant (or head) / baseline (or base). */
   ratio: Interval
   pValue: number
-  test: 'wilcoxon-signed-rank' | 'mann-whitney-u' | 'student-t-per-process'
+  test: 'wilcoxon-signed-rank' | 'mann-whitney-u' | 'student-t-per-process' | 'welch-t-per-process'
   /** Pairs, or the smaller group; processes (pairs of them) for a per-process test. */
   n: number
   /** Paired rounds behind a per-process test (its `n` counts processes). */
@@ -168,4 +168,58 @@ export function alphaAtLook(alpha: number, look: number, looks: number): number 
   if (looks <= 1) return alpha
   const k = Math.min(look, looks - 1)
   return k === looks - 1 ? alpha / 2 ** (looks - 1) : alpha / 2 ** (k + 1)
+}
+
+/**
+ * Unpaired figures of two runs whose rounds were spread over several processes each (a saved
+ * baseline against a new run): each process contributes one summary, the median of its rounds'
+ * logs; the estimate is exp(difference of the mean summaries), the interval and p-value Welch's t
+ * on them. With fewer than MIN_PROCESSES processes on a side the rounds are the unit (compareUnpaired).
+ */
+export function compareUnpairedClustered(
+  base: readonly number[],
+  baseProcess: readonly number[],
+  head: readonly number[],
+  headProcess: readonly number[],
+  options: CompareOptions,
+): ComparisonCore {
+  if (base.length !== baseProcess.length || head.length !== headProcess.length) throw new RangeError('each round needs its process')
+  checkPositive(base, 'base rounds')
+  checkPositive(head, 'head rounds')
+  const summaries = (values: readonly number[], process: readonly number[]) => {
+    const groups = new Map<number, number[]>()
+    values.forEach((v, i) => groups.set(process[i]!, [...(groups.get(process[i]!) ?? []), Math.log(v)]))
+    return [...groups.values()].map((logs) => {
+      const sorted = [...logs].sort((a, b) => a - b)
+      const mid = sorted.length >> 1
+      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+    })
+  }
+  const b = summaries(base, baseProcess)
+  const h = summaries(head, headProcess)
+  if (b.length < MIN_PROCESSES || h.length < MIN_PROCESSES) return compareUnpaired(base, head, options)
+  const meanOf = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length
+  const varOf = (x: number[], m: number) => x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1)
+  const mb = meanOf(b)
+  const mh = meanOf(h)
+  const vb = varOf(b, mb) / b.length
+  const vh = varOf(h, mh) / h.length
+  const se = Math.sqrt(vb + vh)
+  const diff = mh - mb
+  // Welch–Satterthwaite degrees of freedom (the smaller side's when both variances are zero).
+  const df = se > 0 ? (vb + vh) ** 2 / ((vb * vb) / (b.length - 1) + (vh * vh) / (h.length - 1)) : Math.min(b.length, h.length) - 1
+  const level = 1 - options.alpha
+  const half = se * qtStudent(1 - options.alpha / 2, df)
+  const ratio = { estimate: Math.exp(diff), low: Math.exp(diff - half), high: Math.exp(diff + half), level }
+  const pValue = se > 0 ? Math.min(1, 2 * (1 - ptStudent(Math.abs(diff) / se, df))) : diff === 0 ? 1 : 0
+  return {
+    ratio,
+    pValue,
+    test: 'welch-t-per-process',
+    n: Math.min(b.length, h.length),
+    rounds: Math.min(base.length, head.length),
+    verdict: verdict(ratio, pValue, options),
+    minEffect: options.minEffect,
+    alpha: options.alpha,
+  }
 }

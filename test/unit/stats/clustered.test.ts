@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { alphaAtLook, compareClustered, comparePaired } from '../../../cli/stats/compare.ts'
+import { alphaAtLook, compareClustered, comparePaired, compareUnpairedClustered } from '../../../cli/stats/compare.ts'
 import { createRng } from '../../../cli/stats/rng.ts'
 import { twoSpeeds } from '../../../cli/stats/speeds.ts'
 import { logGamma, ptStudent, qtStudent } from '../../../cli/stats/student-t.ts'
@@ -112,6 +112,31 @@ describe('compareClustered', () => {
       }
       expect(caught).toBeGreaterThanOrEqual(95)
     }
+  })
+})
+
+describe('compareUnpairedClustered', () => {
+  it("gives Welch's t interval on per-process medians", () => {
+    // Base: processes at 100, 102, 98 (two rounds each, equal); head: 110, 112, 108.
+    const base = [100, 100, 102, 102, 98, 98]
+    const head = [110, 110, 112, 112, 108, 108]
+    const process = [0, 0, 1, 1, 2, 2]
+    const c = compareUnpairedClustered(base, process, head, process, opts)
+    const lb = [100, 102, 98].map(Math.log)
+    const lh = [110, 112, 108].map(Math.log)
+    const mean = (x: number[]) => x.reduce((a, v) => a + v, 0) / x.length
+    const v = (x: number[]) => x.reduce((a, y) => a + (y - mean(x)) ** 2, 0) / (x.length - 1) / x.length
+    const se = Math.sqrt(v(lb) + v(lh))
+    const df = (v(lb) + v(lh)) ** 2 / (v(lb) ** 2 / 2 + v(lh) ** 2 / 2)
+    const diff = mean(lh) - mean(lb)
+    expect(c.test).toBe('welch-t-per-process')
+    expect(c.ratio.estimate).toBeCloseTo(Math.exp(diff), 12)
+    expect(c.ratio.high).toBeCloseTo(Math.exp(diff + se * qtStudent(0.995, df)), 10)
+    expect(c.pValue).toBeCloseTo(2 * (1 - ptStudent(diff / se, df)), 10)
+    expect(c.verdict).toBe('slower')
+  })
+  it('falls back to the rounds below three processes on a side', () => {
+    expect(compareUnpairedClustered([1, 1, 1], [0, 0, 0], [1, 1, 1], [0, 1, 2], opts).test).toBe('mann-whitney-u')
   })
 })
 
