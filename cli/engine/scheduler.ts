@@ -5,15 +5,21 @@
  * order, and add a life while a verdict is inconclusive, each look at its share of α; how one turn
  * is measured is each kind's own. Every scheduler, load's too, starts its result the same way.
  */
-import type { CaseTiming, Comparison, Flag, ProcessStats } from '../result/schema.ts'
+import type { AgainstVariant, CaseTiming, Comparison, Flag, HttpScenarioResult, MicroScenarioResult, ProcessStats } from '../result/schema.ts'
+import { roundProcesses, roundTimes } from '../gate/rounds.ts'
+import { compareClustered } from '../stats/compare.ts'
+import { median } from '../stats/describe.ts'
 import type { Speed } from '../stats/speeds.ts'
+import { MIN_PROCESSES } from '../stats/compare.ts'
 import { createRng, hashSeed, roundOrders } from '../stats/rng.ts'
-import type { ScenarioCase } from './cases.ts'
+import { headVariants, type ScenarioCase } from './cases.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure } from './variant-process.ts'
 
 /** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
 const INITIAL_SHARE = 0.5
+/** Auto-sampling adds no life once a case has taken this many time budgets in all. */
+const AUTO_SAMPLING_CAP = 2
 /** A failed variant gets this long, at most, to release what it holds before its process goes. */
 const RELEASE_MS = 10_000
 /** A round-to-round spread above this is reported as noisy. */
@@ -149,11 +155,14 @@ export class VariantChildren<R extends VariantRun> {
    * lives is a test of its own: `comparisons(look)` judges at that look's share of α (alphaAtLook).
    * Answers the number of looks taken, for the final comparisons.
    */
-  async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (look: number) => readonly Comparison[]): Promise<number> {
+  async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (look: number) => ReadonlyArray<{ variant: string; verdict?: Comparison['verdict'] }>): Promise<number> {
     let round = 0
     let roundsMs = 0
     let look = 0
+    let lives = plan.lives
+    const started = this.now()
     for (let life = 0; life < plan.maxLives && !this.signal.aborted; life++) {
+      const opened = this.now()
       await hooks.open(life)
       const lifeStart = this.now()
       for (let r = 0; r < plan.roundsPerLife && !this.signal.aborted && this.runs.some(alive); r++, round++) {
@@ -165,15 +174,26 @@ export class VariantChildren<R extends VariantRun> {
           await this.timed('rounds', () => hooks.turn(run, round, position, life))
         }
       }
-      roundsMs += this.now() - lifeStart
-      let more = life + 1 < plan.lives
+      const lifeRoundsMs = this.now() - lifeStart
+      roundsMs += lifeRoundsMs
+      let more = life + 1 < lives
       if (!more && !plan.fixedRounds && life + 1 < plan.maxLives && !this.signal.aborted && this.runs.some(alive)) {
         const perLife = roundsMs / (life + 1)
+        const spent = this.now() - started
         const undecided = comparisons(look).some((cmp) => cmp.verdict === 'inconclusive')
-        more = undecided && roundsMs + perLife <= plan.timeMs
+        // Another life must fit the budget of timed rounds, and the whole case (processes
+        // starting, setup, warm-up) must stay within AUTO_SAMPLING_CAP budgets.
+        more = undecided && roundsMs + perLife <= plan.timeMs && spent + spent / (life + 1) <= AUTO_SAMPLING_CAP * plan.timeMs
         if (more) look++
       }
       await hooks.close(life, !more || this.signal.aborted)
+      if (life === 0 && plan.adaptiveLives) {
+        // What one life costs besides its timed rounds (processes, setup, warm-up, teardown) decides,
+        // before any verdict is looked at, how many lives the case can afford: their fixed cost may
+        // take about as long as the budget, and no fewer than MIN_PROCESSES are run.
+        const fixedMs = this.now() - opened - lifeRoundsMs
+        lives = clamp(Math.floor(plan.timeMs / Math.max(1, fixedMs)), Math.min(MIN_PROCESSES, plan.lives), plan.lives)
+      }
       if (!more) break
     }
     return look
@@ -209,6 +229,11 @@ export interface RoundPlan {
   roundsPerLife: number
   /** Looks at the verdicts auto-sampling may take (the first included): the alpha-spending schedule's length. */
   looks: number
+  /**
+   * `lives` is the most the case starts with: after the first life its fixed cost decides how many it
+   * can afford (at least MIN_PROCESSES). False when the user set `processes` or fixed the rounds.
+   */
+  adaptiveLives: boolean
   /** The length of one variant's turn in a round, ms. */
   roundMs: number
   /** `--rounds` or the scenario's `rounds`: exactly that many, no auto-sampling. */
@@ -228,9 +253,15 @@ export function planRounds(
   settings: EngineSettings,
   plan: { timeMs: number; fixedRounds?: number; processes?: number; variants: number; names: string[]; limits: RoundLimits; minRoundMs?: number },
 ): RoundPlan {
-  const { timeMs, fixedRounds, limits } = plan
+  const { fixedRounds, limits } = plan
+  // A paired case (--against) runs each variant twice, base and head: its budget grows with it, so
+  // each variant's rounds are as long as in an ordinary run.
+  const sides = c.against ? plan.names.length / Math.max(1, headVariants(c, plan.names.map((name) => ({ name }))).length) : 1
+  const timeMs = plan.timeMs * sides
   const which = settings.quick ? 'quick' : 'normal'
-  const lives = Math.max(1, plan.processes ?? settings.processes ?? limits.lives[which])
+  const chosen = plan.processes ?? settings.processes
+  const lives = Math.max(1, chosen ?? limits.lives[which])
+  const adaptiveLives = chosen === undefined && !fixedRounds
   const roundsPerLife = fixedRounds ? Math.max(1, Math.ceil(fixedRounds / lives)) : limits.roundsPerLife[which]
   const maxLives = fixedRounds ? lives : Math.max(lives, limits.maxLives[which])
   const initialRounds = lives * roundsPerLife
@@ -238,7 +269,9 @@ export function planRounds(
   const share = fixedRounds ? 1 : INITIAL_SHARE
   const roundMs = clamp((timeMs * share) / (plan.variants * initialRounds), minRoundMs, limits.ms.max)
   const orders = roundOrders(plan.names, maxLives * roundsPerLife, createRng(hashSeed(settings.seed, c.id)))
-  return { timeMs, lives, maxLives, roundsPerLife, looks: 1 + (maxLives - lives), roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
+  // With adaptive lives a case may start with as few as MIN_PROCESSES: the schedule counts the looks that allows.
+  const fewest = adaptiveLives ? Math.min(MIN_PROCESSES, lives) : lives
+  return { timeMs, lives, maxLives, roundsPerLife, looks: 1 + (maxLives - fewest), adaptiveLives, roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
 }
 
 /** The fields every scenario result starts with: which scenario, from which file, with which parameters. */
@@ -253,5 +286,70 @@ export function resultIdentity(c: ScenarioCase) {
     file: c.loaded.relFile,
     baseline: scenario.baseline,
     params: c.params,
+  }
+}
+
+/** Where a case variant's child finds its scenario: the case's own module, or (paired cases) the tree the variant comes from. */
+export function variantAddress(c: ScenarioCase, variant: string): { file: string; index: number; scenario: string; variant: string } {
+  const source = c.against?.sources[variant]
+  const loaded = source?.loaded ?? c.loaded
+  return { file: loaded.file, index: loaded.index, scenario: loaded.scenario.name, variant: source?.variant ?? variant }
+}
+
+/**
+ * A paired case's head ÷ base comparison per variant (--against): the two variants' rounds paired
+ * by index, each life's pair of processes one cluster, at the look's `alpha`. Empty for other cases.
+ */
+export function comparePairs(
+  c: ScenarioCase,
+  runs: ReadonlyArray<{ name: string; rounds: ReadonlyArray<unknown>; failure?: { kind: string; message: string } }>,
+  kind: 'micro' | 'http',
+  settings: Pick<EngineSettings, 'seed' | 'resamples'>,
+  minEffect: number,
+  alpha: number,
+): AgainstVariant[] {
+  if (!c.against) return []
+  return c.against.pairs.map((pair): AgainstVariant => {
+    const base = runs.find((r) => r.name === pair.base)
+    const head = runs.find((r) => r.name === pair.head)
+    if (!base || !head) return { variant: pair.variant, state: 'not-compared', reason: pair.reason ?? 'not measured on both sides' }
+    const baseTimes = roundTimes(base as never, kind)
+    const headTimes = [...roundTimes(head as never, kind)].filter(([index]) => baseTimes.has(index))
+    if (headTimes.length < 2) {
+      const failed = [base, head].find((r) => r.failure && r.failure.kind !== 'interrupted')
+      const reason = failed ? `${failed.name} ${failed.failure!.kind}: ${failed.failure!.message.split('\n')[0]}` : `${headTimes.length} paired round${headTimes.length === 1 ? '' : 's'}: too few to compare`
+      return { variant: pair.variant, state: 'not-compared', reason }
+    }
+    const processOf = roundProcesses(head as never)
+    const b = headTimes.map(([index]) => baseTimes.get(index)!)
+    const h = headTimes.map(([, time]) => time)
+    const core = compareClustered(b, h, headTimes.map(([index]) => processOf.get(index) ?? 0), {
+      minEffect,
+      alpha,
+      seed: hashSeed(settings.seed, `${c.id}/against/${pair.variant}`),
+      resamples: settings.resamples,
+    })
+    const { ratio, ...rest } = core
+    return { variant: pair.variant, state: 'compared', base: median(b), head: median(h), change: ratio, ...rest }
+  })
+}
+
+/**
+ * A paired case's result as every reader expects a result: the head's variants under their own
+ * names in `variants` and `comparisons` (so budgets, claims, reporters and the saved-baseline gate
+ * read it as an ordinary run), the base's in `against.base`, and head ÷ base in `against.variants`.
+ * Other cases pass through unchanged.
+ */
+export function withSides<S extends MicroScenarioResult | HttpScenarioResult>(c: ScenarioCase, result: S, against: AgainstVariant[]): S {
+  const paired = c.against
+  if (!paired) return result
+  const own = (name: string) => paired.sources[name]?.variant ?? name
+  const rename = <V extends { name: string; isBaseline: boolean }>(v: V): V => ({ ...v, name: own(v.name), isBaseline: own(v.name) === result.baseline })
+  const variants = result.variants as Array<S['variants'][number]>
+  return {
+    ...result,
+    variants: variants.filter((v) => paired.sources[v.name]?.side !== 'base').map(rename),
+    comparisons: result.comparisons.map((cmp) => ({ ...cmp, variant: own(cmp.variant), baseline: own(cmp.baseline) })),
+    against: { base: variants.filter((v) => paired.sources[v.name]?.side === 'base').map(rename), variants: against, notes: paired.notes },
   }
 }

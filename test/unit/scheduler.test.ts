@@ -47,12 +47,15 @@ async function drive(options: {
   fail?: { variant: string; round: number }
   abortAtRound?: number
   settings?: Partial<EngineSettings>
+  limits?: RoundLimits
+  /** Fake time each life's processes take to start, set up and warm up. */
+  openMs?: number
 }) {
   const controller = new AbortController()
   const events: EngineEvent[] = []
   const runs: Run[] = options.names.map((name) => ({ name, process: new FakeChild(), rounds: [], children: [] }))
   const settings = { ...SETTINGS, ...options.settings }
-  const plan = planRounds(CASE, settings, { timeMs: settings.timeMs, ...(settings.rounds ? { fixedRounds: settings.rounds } : {}), variants: runs.length, names: options.names, limits: LIMITS })
+  const plan = planRounds(CASE, settings, { timeMs: settings.timeMs, ...(settings.rounds ? { fixedRounds: settings.rounds } : {}), variants: runs.length, names: options.names, limits: options.limits ?? LIMITS })
   // Every turn takes 100 ms of a fake clock.
   let clock = 0
   const children = new VariantChildren(runs, CASE, 1000, controller.signal, (e) => events.push(e), () => clock)
@@ -73,6 +76,7 @@ async function drive(options: {
     plan,
     {
       open: async (life) => {
+        clock += options.openMs ?? 0
         for (const run of runs) {
           if (run.failure) continue
           const child = new FakeChild()
@@ -150,6 +154,19 @@ describe('the scheduler, through fake children', () => {
     const { runs, looks } = await drive({ names: ['a', 'b'], value: (v, life, round) => (v === 'b' ? offsets[life]! : 1) * (1000 + round), settings: { timeMs: 3300 } })
     expect(looks).toBe(1)
     expect(runs[1]!.children).toHaveLength(4)
+  })
+
+  it('a case whose processes are expensive to start runs as many lives as its budget affords, never fewer than three', async () => {
+    const six = { ...LIMITS, lives: { normal: 6, quick: 6 }, maxLives: { normal: 6, quick: 6 } }
+    const cheap = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 500 })
+    expect(cheap.runs[0]!.children).toHaveLength(6)
+    const dear = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 3000 }) // 10 s budget: 3 lives
+    expect(dear.runs[0]!.children).toHaveLength(3)
+    const dearest = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 60_000 })
+    expect(dearest.runs[0]!.children).toHaveLength(3)
+    // --processes: exactly that many, whatever they cost.
+    const chosen = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 60_000, settings: { processes: 5 } })
+    expect(chosen.runs[0]!.children).toHaveLength(5)
   })
 
   it('fixed rounds: exactly those rounds, spread over the lives, no auto-sampling', async () => {
