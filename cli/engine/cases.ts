@@ -16,6 +16,32 @@ export interface ScenarioCase {
   variants: string[]
   /** Config budgets that apply to this scenario, beside its own. */
   configBudgets: Budget[]
+  /**
+   * `perfkit run --against <ref>`: the case measures every variant twice, `head:<variant>` on the
+   * working tree's code and `base:<variant>` on the ref's, in one interleaved round plan; `variants`
+   * then holds those names. Absent in ordinary runs.
+   */
+  against?: PairedCase
+}
+
+/** Where each variant of a paired case comes from, and which head variant is judged against which base one. */
+export interface PairedCase {
+  /** By case variant name (`base:direct`): the scenario module it is loaded from and its own name there. */
+  sources: Record<string, { side: 'base' | 'head'; loaded: LoadedScenario; variant: string }>
+  /** One per variant of either tree; `base`/`head` name the case variants, absent on the side that lacks it (then `reason` says why). */
+  pairs: Array<{ variant: string; base?: string; head?: string; reason?: string }>
+  /** What differs between the trees in this case, one line each. */
+  notes: string[]
+}
+
+/** The case variant a scenario module's variant is measured as: itself, or `head:x` in a paired case. */
+export function caseVariant(c: Pick<ScenarioCase, 'against'>, variant: string): string {
+  return c.against ? `head:${variant}` : variant
+}
+
+/** The variants of a case that run the working tree's code (all of them, unless the case is paired). */
+export function headVariants<V extends { name: string }>(c: Pick<ScenarioCase, 'against'>, runs: readonly V[]): V[] {
+  return c.against ? runs.filter((r) => c.against!.sources[r.name]?.side !== 'base') : [...runs]
 }
 
 /** Parses repeatable `--param key=value` flags. */

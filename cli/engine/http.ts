@@ -19,7 +19,7 @@ import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpSt
 import { roundTimes } from '../gate/rounds.ts'
 import { alphaAtLook, compareClustered } from '../stats/compare.ts'
 import { mean, median, sd } from '../stats/describe.ts'
-import type { ScenarioCase } from './cases.ts'
+import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
 import { latencyHistogram, latencyPercentiles } from './http-latency.ts'
 import { driveLoad, type LoadRequest, type LoadWindow } from './http-load.ts'
 import type { HttpChildMessage, HttpParentMessage, ServerReady, ServerWindow } from './http-protocol.ts'
@@ -27,7 +27,7 @@ import { HTTP_HOST } from './http-server.ts'
 import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
 import { formatRate } from '../report/format.ts'
-import { alive, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, VariantChildren, type Child, type RoundLimits } from './scheduler.ts'
+import { alive, comparePairs, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure, STEADY_HEAP_ARGS, VariantProcess } from './variant-process.ts'
 
@@ -124,7 +124,7 @@ export async function runHttpCase(
 
   const runs: VariantRun[] = c.variants.map((name) => ({
     name,
-    isBaseline: name === scenario.baseline,
+    isBaseline: name === caseVariant(c, scenario.baseline),
     process: NO_PROCESS,
     rounds: [],
     histogram: latencyHistogram(),
@@ -179,7 +179,7 @@ export async function runHttpCase(
             try {
               const ready = await children.timed('start', () =>
                 server(run).request(
-                  { type: 'start', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name, params: c.params },
+                  { type: 'start', ...variantAddress(c, run.name), params: c.params },
                   'ready',
                   timeoutMs,
                   'start',
@@ -254,7 +254,10 @@ export async function runHttpCase(
           }
         },
       },
-      (look) => compare(runs, scenario.baseline, settings, minEffect, c.id, alphaAtLook(settings.alpha, look, plan.looks)),
+      (look) => {
+        const lookAlpha = alphaAtLook(settings.alpha, look, plan.looks)
+        return [...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha), ...comparePairs(c, runs, 'http', settings, minEffect, lookAlpha)]
+      },
     )
   } finally {
     await children.close()
@@ -262,9 +265,10 @@ export async function runHttpCase(
 
   const alpha = alphaAtLook(settings.alpha, looks, plan.looks)
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
-  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id, alpha)
+  const comparisons = compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, alpha)
+  const against = comparePairs(c, runs, 'http', settings, minEffect, alpha)
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
-  return {
+  return withSides(c, {
     kind: 'http',
     ...resultIdentity(c),
     state: signal.aborted ? 'interrupted' : everyVariantFailed ? 'errored' : 'completed',
@@ -291,7 +295,7 @@ export async function runHttpCase(
     },
     variants,
     comparisons,
-  }
+  }, against)
 }
 
 /** A server that did not start is a run that cannot complete: one line, with what it wrote on stderr. */

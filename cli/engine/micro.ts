@@ -17,11 +17,11 @@ import type {
   MemoryStats,
   ProcessStats,
 } from '../result/schema.ts'
-import type { ScenarioCase } from './cases.ts'
+import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
 import type { Calibration } from './protocol.ts'
 import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
-import { alive, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, VariantChildren, type Child, type RoundLimits } from './scheduler.ts'
+import { alive, comparePairs, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
 import { STEADY_HEAP_ARGS, VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 
@@ -68,7 +68,7 @@ export async function runMicroCase(
   const fixedRounds = settings.rounds ?? c.loaded.options.rounds
   const runs: VariantRun[] = c.variants.map((name) => ({
     name,
-    isBaseline: name === scenario.baseline,
+    isBaseline: name === caseVariant(c, scenario.baseline),
     process: NO_PROCESS,
     rounds: [],
     samples: [],
@@ -102,7 +102,7 @@ export async function runMicroCase(
             Promise.all(
               live.map((run) =>
                 children.ask(run, () =>
-                  child(run).request({ type: 'load', file: c.loaded.file, index: c.loaded.index, scenario: scenario.name, variant: run.name }, 'loaded', loadDeadline(timeoutMs), 'load'),
+                  child(run).request({ type: 'load', ...variantAddress(c, run.name) }, 'loaded', loadDeadline(timeoutMs), 'load'),
                 ),
               ),
             ),
@@ -159,7 +159,10 @@ export async function runMicroCase(
           }
         },
       },
-      (look) => compare(runs, scenario.baseline, settings, minEffect, c.id, alphaAtLook(settings.alpha, look, plan.looks)),
+      (look) => {
+        const lookAlpha = alphaAtLook(settings.alpha, look, plan.looks)
+        return [...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha), ...comparePairs(c, runs, 'micro', settings, minEffect, lookAlpha)]
+      },
     )
   } finally {
     await children.close()
@@ -167,10 +170,11 @@ export async function runMicroCase(
 
   const alpha = alphaAtLook(settings.alpha, looks, plan.looks)
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
-  const comparisons = compare(runs, scenario.baseline, settings, minEffect, c.id, alpha)
+  const comparisons = compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, alpha)
+  const against = comparePairs(c, runs, 'micro', settings, minEffect, alpha)
   const warnings = scenarioWarnings(variants)
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
-  return {
+  return withSides(c, {
     kind: 'micro',
     ...resultIdentity(c),
     state: signal.aborted ? 'interrupted' : everyVariantFailed ? 'errored' : 'completed',
@@ -192,7 +196,7 @@ export async function runMicroCase(
     },
     variants,
     comparisons,
-  }
+  }, against)
 }
 
 /**

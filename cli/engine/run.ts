@@ -4,7 +4,7 @@
  */
 import { evaluateBudgets } from '../gate/budget.ts'
 import { evaluateClaims } from '../gate/claims.ts'
-import { RESULT_SCHEMA, type Environment, type LoadScenarioResult, type RunResult, type RunSettings, type ScenarioResult } from '../result/schema.ts'
+import { RESULT_SCHEMA, type AgainstRun, type Environment, type LoadScenarioResult, type RunResult, type RunSettings, type ScenarioResult } from '../result/schema.ts'
 import type { ScenarioCase } from './cases.ts'
 import { runLoadCase } from './load.ts'
 import { checkRequirements, type Skips } from './load-preflight.ts'
@@ -24,6 +24,8 @@ export interface RunRequest {
   emit: (event: EngineEvent) => void
   /** Called with the whole result after every scenario and at the end. */
   persist: (result: RunResult) => void
+  /** `--against <ref>`: what the base is, recorded in the result from the start. */
+  against?: AgainstRun
 }
 
 export async function runScenarios(request: RunRequest): Promise<RunResult> {
@@ -36,6 +38,7 @@ export async function runScenarios(request: RunRequest): Promise<RunResult> {
     run: { id: request.id, startedAt: new Date().toISOString(), state: 'running', argv: request.argv, settings: request.recorded },
     environment: request.environment,
     scenarios: [],
+    ...(request.against ? { against: request.against } : {}),
   }
   request.persist(result)
   for (const [index, c] of request.cases.entries()) {

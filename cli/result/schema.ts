@@ -20,6 +20,11 @@ export interface RunResult {
   baseline?: BaselineComparison
   /** Set on baselines written by `perfkit calibrate`: how much each scenario moves between runs of identical code. */
   calibration?: Calibration
+  /**
+   * `perfkit run --against <ref>`: the ref's code (the base) measured in the same run as the working
+   * tree's (the head). The per-variant verdicts are on each scenario (`ScenarioResult.against`).
+   */
+  against?: AgainstRun
 }
 
 export interface RunInfo {
@@ -100,6 +105,11 @@ interface ScenarioResultBase {
    * could not run. Absent when nothing was profiled. Optional: added after result@1 was first written.
    */
   profiles?: ProfileResult[]
+  /**
+   * `perfkit run --against <ref>`: this case's variants measured a second time on the ref's code, in
+   * the same interleaved round plan, and head ÷ base per variant. Absent in ordinary runs.
+   */
+  against?: ScenarioAgainst
 }
 
 /** How a profile was taken: the inspector's CPU profiler (the measured window only), 0x, or Clinic doctor. */
@@ -718,4 +728,66 @@ export interface VariantCalibration {
   rounds?: number[][]
   /** Each A/A run's per-round ratios to the baseline variant, kept while `pooled`. */
   roundRatios?: number[][]
+}
+
+/**
+ * Glossary of `perfkit run --against <ref>`:
+ * - **head**: the working tree's code, as it is (uncommitted changes included). A scenario result's
+ *   `variants`, `comparisons`, budgets and claims are always the head's, under the variants' own names.
+ * - **base**: the ref's code, checked out in a temporary git worktree. Its variants are measured in the
+ *   same processes' lives and the same interleaved round plan as the head's (as `base:<variant>` in
+ *   progress lines), and kept in `ScenarioResult.against.base` under their own names.
+ * - **change**: head ÷ base of a variant's time per op (per request for http), paired by round, each
+ *   life's pair of processes one unit (> 1 = the head is slower).
+ */
+export interface AgainstRun {
+  /** The ref as the user gave it, e.g. `origin/main` or `HEAD~1`. */
+  ref: string
+  /** The commit it resolved to (full hash). */
+  commit: string
+  /** The commit's subject line. */
+  subject?: string
+  /** The head: the working tree's commit and whether it had uncommitted changes (measured as they are). */
+  head: { commit?: string; dirty: boolean }
+  /** How the base's dependencies were provided: the working tree's node_modules (`shared`), or `npm ci` in the worktree (`installed`, with why). */
+  dependencies: { mode: 'shared' | 'installed'; reason?: string }
+  /** What differs between the trees beyond single cases, one line each: scenarios only on one side, scenario files the ref could not load. */
+  notes: string[]
+}
+
+/** One case's base side and its per-variant comparisons (see AgainstRun for the words). */
+export interface ScenarioAgainst {
+  /** The base's variants as measured in this case, under their own names; round indices pair with the head's. */
+  base: AnyVariantResult[]
+  /** One per variant of the case, on either side. */
+  variants: AgainstVariant[]
+  /** What differs between the trees in this case (a parameter matrix, a renamed or missing variant), one line each. */
+  notes: string[]
+}
+
+export type AgainstVariant = AgainstCompared | AgainstNotCompared
+
+export interface AgainstCompared {
+  variant: string
+  state: 'compared'
+  /** Median round time of each side, ns (per op; per request for http). */
+  base: number
+  head: number
+  /** head ÷ base, paired by round (> 1 = slower). */
+  change: Interval
+  pValue: number
+  test: Comparison['test']
+  /** Process pairs (lives) for `student-t-per-process`, else paired rounds. */
+  n: number
+  rounds?: number
+  verdict: Verdict
+  minEffect: number
+  alpha: number
+}
+
+export interface AgainstNotCompared {
+  variant: string
+  state: 'not-compared'
+  /** One line: only in the working tree, only in the ref, failed on one side, too few paired rounds. */
+  reason: string
 }
