@@ -49,6 +49,7 @@ function buildProgram(): Command {
     .option('--timeout <duration>', 'how long a round, setup or teardown may take before the variant is killed (default 60s)')
     .option('-c, --config <file>', CONFIG_HELP)
     .option('-b, --baseline <name|file>', 'compare with a saved baseline (reports/baselines/<name>.json) or a result file; a regression exits 1')
+    .option('--against <ref>', "measure a git ref's code (a branch, tag or commit, e.g. origin/main) beside the working tree's, paired by round: a variant slower than on the ref exits 1")
     .option('--fail-on <what>', FAIL_ON_HELP, collect, [])
     .option('--markdown <file>', 'also write a Markdown summary (fits a PR comment), or - for stdout; appended to $GITHUB_STEP_SUMMARY when set')
     .option('--junit <file>', 'also write JUnit XML: a test case per budget and per variant compared with the baseline')

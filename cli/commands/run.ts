@@ -44,6 +44,8 @@ export interface RunFlags {
   verbose?: boolean
   /** A baseline name (reports/baselines/<name>.json) or result file to compare the run with. */
   baseline?: string
+  /** A git ref whose code is measured beside the working tree's, paired by round (cli/gate/against.ts). */
+  against?: string
   failOn?: string[]
   markdown?: string
   junit?: string
@@ -96,7 +98,8 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   const parsed = parseFlags(flags, config.timeMs, config.timeoutMs)
   const params = parseParamFlags(flags.param)
   const profileTools = flags.profile || flags.profileTool?.length ? parseTools(flags.profileTool ?? [], '--profile-tool') : undefined
-  const files = await discoverScenarioFiles(patterns.length ? patterns : config.scenarios, patterns.length ? process.cwd() : config.root, patterns.length ? 'argument' : 'config')
+  const discovery = { patterns: patterns.length ? patterns : config.scenarios, root: patterns.length ? process.cwd() : config.root, origin: patterns.length ? ('argument' as const) : ('config' as const) }
+  const files = await discoverScenarioFiles(discovery.patterns, discovery.root, discovery.origin)
   const scenarios = await loadScenarios(files)
   const cases = buildCases(scenarios, { params, filter: flags.filter, configBudgets: config.budgets })
   const failOn = parseFailOn(flags.failOn)
@@ -109,6 +112,15 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
     requireCommonScenario(cases.map((c) => ({ id: c.id, name: c.loaded.scenario.name })), result, ref)
     baseline = { ref, result }
   }
+  // --against: the ref's code in a temporary worktree, its cases paired with these (removed in the finally below, and on exit).
+  const against = flags.against === undefined ? undefined : await (await import('../gate/against.ts')).prepareAgainst(flags.against, {
+    packageRoot: config.root,
+    discovery,
+    cases,
+    params,
+    ...(flags.filter !== undefined ? { filter: flags.filter } : {}),
+    note: (line) => process.stderr.write(`${line}\n`),
+  })
 
   const id = runId()
   const outRoot = path.resolve(config.root, config.outDir)
@@ -159,7 +171,8 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   try {
     result = await runScenarios({
       id,
-      cases,
+      cases: against?.cases ?? cases,
+      ...(against ? { against: against.record } : {}),
       settings,
       recorded: {
         seed: settings.seed,
@@ -211,6 +224,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
     process.off('SIGINT', onSigint)
     process.off('SIGTERM', onSigint)
     progress.clear()
+    against?.dispose()
   }
 
   if (baseline) {
