@@ -7,13 +7,15 @@
  * (the baseline variant) is reported with its verdict, but a time moves with the machine as much as
  * with the code, so it fails the gate only with `--fail-on time`.
  *
+ * With `--against <ref>` a head variant slower than the same variant on the ref is a regression too.
+ *
  * Exit codes: 130 interrupted · 3 something could not be measured · 1 a budget failed or a
  * regression was found (with `--fail-on inconclusive` also an inconclusive verdict, a budget that
  * could not be measured or one whose interval can't tell) · 0 otherwise.
  */
 import { EXIT, UsageError } from '../errors.ts'
 import { failedVariants } from '../result/outcome.ts'
-import type { BudgetResult, RunResult, VariantRegressionCompared } from '../result/schema.ts'
+import type { AgainstCompared, BudgetResult, RunResult, VariantRegressionCompared } from '../result/schema.ts'
 
 /** What fails the gate besides failed budgets and regressions (see RunSettings.failOn). */
 export type FailOn = 'time' | 'inconclusive'
@@ -47,6 +49,12 @@ export interface RegressionFinding {
   variant: VariantRegressionCompared
 }
 
+/** A head variant judged against its base (`--against`). */
+export interface AgainstFinding {
+  scenario: string
+  variant: AgainstCompared
+}
+
 export interface GateFindings {
   failOn: FailOn[]
   /** `undecided`: budgets whose interval straddles the threshold (can't tell). */
@@ -63,6 +71,12 @@ export interface GateFindings {
   notCompared: number
   /** `scenario/variant` of every variant that threw or timed out in this run. */
   failedVariants: string[]
+  /**
+   * `--against <ref>`: each head variant's change against the same variant on the ref. A `slower` one
+   * is a regression (it fails the gate); `inconclusive` fails it only with `--fail-on inconclusive`; a
+   * variant on one side only, or without enough paired rounds, is not compared (it never fails it).
+   */
+  against: { regressions: AgainstFinding[]; inconclusive: AgainstFinding[]; improvements: AgainstFinding[]; same: number; notCompared: number }
   /** The run was interrupted, or its result is unfinished. */
   unfinished: boolean
   interrupted: boolean
@@ -79,6 +93,7 @@ export function gateFindings(result: RunResult, failOn: readonly FailOn[] = resu
     same: 0,
     notCompared: 0,
     failedVariants: [],
+    against: { regressions: [], inconclusive: [], improvements: [], same: 0, notCompared: 0 },
     unfinished: result.run.state !== 'completed',
     interrupted: result.run.state === 'interrupted',
   }
@@ -92,6 +107,19 @@ export function gateFindings(result: RunResult, failOn: readonly FailOn[] = resu
     const failed = failedVariants(scenario)
     for (const variant of failed) findings.failedVariants.push(`${scenario.id}/${variant.name}`)
     if (scenario.state === 'errored' && failed.length === 0) findings.failedVariants.push(scenario.id)
+  }
+  for (const scenario of result.scenarios) {
+    for (const variant of scenario.against?.variants ?? []) {
+      if (variant.state === 'not-compared') {
+        findings.against.notCompared++
+        continue
+      }
+      const finding = { scenario: scenario.id, variant }
+      if (variant.verdict === 'slower') findings.against.regressions.push(finding)
+      else if (variant.verdict === 'inconclusive') findings.against.inconclusive.push(finding)
+      else if (variant.verdict === 'faster') findings.against.improvements.push(finding)
+      else findings.against.same++
+    }
   }
   for (const scenario of result.baseline?.scenarios ?? []) {
     for (const variant of scenario.variants) {
@@ -123,8 +151,11 @@ export function gateFindings(result: RunResult, failOn: readonly FailOn[] = resu
 
 /** Whether the findings fail the gate (exit 1), leaving aside runs that could not complete. */
 export function gateFailed(findings: GateFindings): boolean {
-  if (findings.budgets.failed.length > 0 || findings.regressions.length > 0) return true
-  return findings.failOn.includes('inconclusive') && (findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.budgets.undecided.length > 0)
+  if (findings.budgets.failed.length > 0 || findings.regressions.length > 0 || findings.against.regressions.length > 0) return true
+  return (
+    findings.failOn.includes('inconclusive') &&
+    (findings.inconclusive.length > 0 || findings.against.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.budgets.undecided.length > 0)
+  )
 }
 
 /**

@@ -24,7 +24,7 @@ import { failedVariants } from '../result/outcome.ts'
 import { throughputRatio } from '../stats/compare.ts'
 import { inconclusiveReason } from '../stats/verdict.ts'
 import { median } from '../stats/describe.ts'
-import { formatBytes, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio, gitText, variantStateText } from './format.ts'
+import { formatBytes, formatChange, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio, gitText, variantStateText } from './format.ts'
 
 export interface ConsoleOptions {
   color: boolean
@@ -110,6 +110,7 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
   if (scenario.state === 'interrupted') lines.push(paint(options, 'yellow', '  interrupted: the figures below are what was measured before Ctrl-C'))
   if (scenario.error) lines.push(paint(options, 'red', `  ${scenario.error.message}`))
   lines.push(...kindLines(scenario, options))
+  lines.push(...againstLines(scenario, options))
   for (const budget of scenario.budgets) lines.push(`  ${budgetLine(budget, options)}`)
   for (const claim of scenario.claims) {
     const mark = claimMark(claimOutcome(claim), options)
@@ -118,6 +119,36 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
   }
   for (const warning of scenario.warnings) lines.push(paint(options, 'yellow', `  ⚠ ${warning}`))
   return lines.join('\n')
+}
+
+/**
+ * `--against`: the head-vs-base table of a case — each variant's time on the ref (base) and in the
+ * working tree (head), head ÷ base paired by round with its interval, and the verdict — then what
+ * differs between the trees. Nothing for an ordinary run.
+ */
+export function againstLines(scenario: ScenarioResult, options: ConsoleOptions): string[] {
+  const against = scenario.against
+  if (!against) return []
+  const perRequest = scenario.kind === 'http'
+  const side = (ns: number) => (perRequest ? `${formatRate(1e9 / ns)} req/s` : formatDuration(ns))
+  const rows: string[][] = [['head vs base', perRequest ? 'base' : 'base time/op', perRequest ? 'head' : 'head time/op', 'head ÷ base', 'verdict'].map((h) => paint(options, 'dim', h))]
+  for (const v of against.variants) {
+    const label = v.variant === scenario.baseline ? `${v.variant} ${paint(options, 'dim', '(baseline)')}` : v.variant
+    if (v.state === 'not-compared') {
+      rows.push([label, '', '', '', paint(options, 'dim', `not compared: ${v.reason}`)])
+      continue
+    }
+    const { estimate, low, high } = v.change
+    const why = inconclusiveReason({ ratio: v.change, pValue: v.pValue, minEffect: v.minEffect, alpha: v.alpha, verdict: v.verdict })
+    rows.push([
+      label,
+      side(v.base),
+      side(v.head),
+      `${formatChange(estimate)} [${formatChange(low)}, ${formatChange(high)}]`,
+      `${paint(options, VERDICT_STYLE[v.verdict], v.verdict)}${why ? paint(options, 'dim', ` (${why})`) : ''}`,
+    ])
+  }
+  return [table(rows, ['l', 'r', 'r', 'r', 'l']), ...against.notes.map((note) => paint(options, 'yellow', `  ⚠ ${note}`))]
 }
 
 /** The table (and notes) of the scenario's kind. */

@@ -3,7 +3,7 @@
  * one-line conclusion. Pure: result in, text out; colour only when asked.
  */
 import { gateFailed, gateFindings, type GateFindings } from '../gate/outcome.ts'
-import type { BaselineComparison, RegressionFigure, RegressionReading, RunResult, ScenarioRegression } from '../result/schema.ts'
+import type { AgainstRun, BaselineComparison, RegressionFigure, RegressionReading, RunResult, ScenarioRegression } from '../result/schema.ts'
 import { budgetLine, paint, table, VERDICT_STYLE, type ConsoleOptions } from './console.ts'
 import { formatBytes, formatChange, formatCount, formatDate, formatDuration, formatPercent, formatRate, formatRatio, gitText, plural } from './format.ts'
 
@@ -112,23 +112,55 @@ export function gateLine(findings: GateFindings, options: ConsoleOptions, hasBas
     const names = findings.regressions.map((r) => `${r.scenario}/${r.variant.variant} ${formatChange(decidingChange(r.variant))}`)
     parts.push(`${plural(findings.regressions.length, 'regression')} (${names.join(', ')})`)
   }
+  const against = findings.against
+  if (against.regressions.length) {
+    const names = against.regressions.map((r) => `${r.scenario}/${r.variant.variant} ${formatChange(r.variant.change.estimate)}`)
+    parts.push(`${plural(against.regressions.length, 'variant')} slower than on the base (${names.join(', ')})`)
+  }
   if (findings.budgets.failed.length) parts.push(`${plural(findings.budgets.failed.length, 'budget')} failed`)
   if (findings.slowerTimes.length) {
     const names = findings.slowerTimes.map((r) => `${r.scenario}/${r.variant.variant} ${formatChange(r.variant.time.change.estimate)}`)
     parts.push(`slower time, not gating without --fail-on time: ${names.join(', ')}`)
   }
   if (findings.inconclusive.length) parts.push(`${findings.inconclusive.length} inconclusive`)
+  if (against.inconclusive.length) parts.push(`${against.inconclusive.length} inconclusive against the base`)
   if (findings.budgets.unmeasured.length) parts.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
   if (findings.budgets.undecided.length) parts.push(`${plural(findings.budgets.undecided.length, 'budget')} can't tell`)
   if (findings.failedVariants.length) parts.push(`${plural(findings.failedVariants.length, 'variant')} could not be measured`)
+  const judgedAgainst = against.regressions.length + against.inconclusive.length + against.improvements.length + against.same
+  if (judgedAgainst || against.notCompared) {
+    parts.push(`against the base: ${against.same} same, ${against.improvements.length} faster${against.notCompared ? `, ${against.notCompared} not compared` : ''}`)
+  }
   if (hasBaseline) parts.push(`${findings.same} same, ${findings.improvements.length} faster${findings.notCompared ? `, ${findings.notCompared} not compared` : ''}`)
   if (findings.budgets.passed) parts.push(`${plural(findings.budgets.passed, 'budget')} passed`)
   const strict = findings.failOn.length ? ` (--fail-on ${findings.failOn.join(',')})` : ''
   // The same order as the exit code: could not complete (3) before failed (1).
   if (findings.failedVariants.length || findings.unfinished) return `${paint(options, 'red', 'gate: incomplete')} — ${parts.join(' · ')}`
   if (gateFailed(findings)) return `${paint(options, 'red', 'gate: failed')}${strict} — ${parts.join(' · ')}`
-  const warn = findings.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.budgets.undecided.length > 0 || findings.slowerTimes.length > 0
+  const warn = findings.inconclusive.length > 0 || against.inconclusive.length > 0 || findings.budgets.unmeasured.length > 0 || findings.budgets.undecided.length > 0 || findings.slowerTimes.length > 0
   return `${paint(options, warn ? 'yellow' : 'green', warn ? 'gate: passed with warnings' : 'gate: passed')}${parts.length ? ` — ${parts.join(' · ')}` : ''}`
+}
+
+/** Where the base of an `--against` run came from, in one line: `origin/main (1a2b3c4d5e Fix the broker)`. */
+export function againstOrigin(a: AgainstRun): string {
+  return `${a.ref} (${a.commit.slice(0, 10)}${a.subject ? ` ${a.subject}` : ''})`
+}
+
+/** `--against`: what was measured as the base and as the head, and what differs between the trees beyond single cases. */
+export function renderAgainst(result: RunResult, options: ConsoleOptions): string {
+  const a = result.against
+  if (!a) return ''
+  const head = `the working tree${a.head.commit ? ` (${a.head.commit.slice(0, 10)}${a.head.dirty ? ' with uncommitted changes, measured as they are' : ''})` : ''}`
+  const lines = [
+    paint(options, 'bold', `Against ${againstOrigin(a)}: head ${head}`),
+    paint(
+      options,
+      'dim',
+      `Each variant ran on both trees in one interleaved round plan; head ÷ base is paired by round, each life's pair of processes one unit; a variant slower than on the base fails the gate. Dependencies: ${a.dependencies.mode === 'shared' ? "the working tree's node_modules" : 'npm ci in the worktree'}${a.dependencies.reason ? ` (${a.dependencies.reason})` : ''}.`,
+    ),
+  ]
+  for (const note of a.notes) lines.push(paint(options, 'yellow', `⚠ ${note}`))
+  return lines.join('\n')
 }
 
 /** The change of the reading that decided a variant's verdict. */
@@ -148,7 +180,7 @@ export function renderBudgets(result: RunResult, options: ConsoleOptions): strin
  * (`perfkit run` already shows them under each scenario) and the conclusion.
  */
 export function renderGate(result: RunResult, options: ConsoleOptions & { budgets?: boolean }): string {
-  const parts = [renderBaselineComparison(result, options), options.budgets ? renderBudgets(result, options) : '']
+  const parts = [renderAgainst(result, options), renderBaselineComparison(result, options), options.budgets ? renderBudgets(result, options) : '']
   parts.push(gateLine(gateFindings(result), options, result.baseline !== undefined))
   return parts.filter(Boolean).join('\n\n')
 }
