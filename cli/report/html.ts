@@ -12,6 +12,7 @@
 import { claimOutcome, type BudgetResult, type ClaimResult, type Comparison, type HttpScenarioResult, type LoadScenarioResult, type MicroScenarioResult, type RunResult, type ScenarioResult } from '../result/schema.ts'
 import { reportAssets } from './assets.ts'
 import { formatBytes, formatDate, formatDuration, formatMs, formatPercent } from './format.ts'
+import { againstFacts, againstSection } from './html/against.ts'
 import { scenarioHeader, stateBadge, verdictBadge } from './html/common.ts'
 import { ReportContext, type FlamegraphLink } from './html/context.ts'
 import { selfContainedPage } from './html/document.ts'
@@ -45,6 +46,9 @@ function scenarioAnchor(index: number): string {
 /** A scenario case, or a load/http sweep gathered from its cases, as one card. */
 function blockArticle(b: Block, index: number, ctx: ReportContext): SafeHtml {
   const sections = b.type === 'scenario' ? [scenarioHeader(b.scenario, ctx), ...kindSections(b.scenario, ctx)] : sweepSections(b, ctx)
+  // --against: each case's head vs base, after the kind's own sections.
+  const cases: ScenarioResult[] = b.type === 'scenario' ? [b.scenario] : b.sweep.cases
+  sections.push(...cases.map((c) => againstSection(c, ctx)))
   return html`<article class="card scenario" id="${scenarioAnchor(index)}">${sections}</article>`
 }
 
@@ -138,6 +142,7 @@ ${runStateBanner(run.state)}
 <dt>Git</dt><dd>${git}</dd>
 </dl></section>
 </div>
+${againstFacts(result.against)}
 ${noise}
 </header>`
 }

@@ -1,7 +1,7 @@
 /**
  * The JUnit XML reporter, for CI systems that show test results: one test suite per scenario, one
- * test case per budget (per variant it applies to) and per variant compared with the baseline, and
- * one per variant that could not be measured.
+ * test case per budget (per variant it applies to), per variant compared with the baseline, per
+ * variant compared with the `--against` ref, and one per variant that could not be measured.
  *
  * A failed budget or a regression is a `<failure>`; a variant that threw or timed out an `<error>`;
  * what could not be decided (an unmeasured budget, an inconclusive verdict, a variant not compared)
@@ -10,8 +10,8 @@
  */
 import { gateFindings, type GateFindings } from '../gate/outcome.ts'
 import { failedVariants } from '../result/outcome.ts'
-import type { BudgetResult, RunResult, ScenarioRegression, ScenarioResult, VariantRegression } from '../result/schema.ts'
-import { variantStateText } from './format.ts'
+import type { AgainstVariant, BudgetResult, RunResult, ScenarioRegression, ScenarioResult, VariantRegression } from '../result/schema.ts'
+import { formatChange, variantStateText } from './format.ts'
 import { changeText, noiseText } from './gate.ts'
 
 /** Characters XML 1.0 cannot hold at all (controls, lone surrogates, U+FFFE/F) are dropped. */
@@ -83,6 +83,19 @@ function regressionCase(s: ScenarioRegression, v: VariantRegression, findings: G
   return { ...base, output, outcome: { kind: 'pass' } }
 }
 
+/** `--against`: one test case per variant, head ÷ base; slower is a failure, as in the exit code. */
+function againstCase(scenario: ScenarioResult, v: AgainstVariant, findings: GateFindings): TestCase {
+  const base = { name: `against ${v.variant}`, classname: `perfkit.${scenario.id}.against` }
+  if (v.state === 'not-compared') return { ...base, outcome: { kind: 'skipped', message: `not compared: ${v.reason}` } }
+  const summary = `head ÷ base ${formatChange(v.change.estimate)} [${formatChange(v.change.low)}, ${formatChange(v.change.high)}], ${v.verdict}`
+  const output = `${summary} (p = ${v.pValue.toPrecision(2)}, ${v.test}, n = ${v.n})`
+  if (v.verdict === 'slower') return { ...base, output, outcome: { kind: 'failure', type: 'regression', message: summary, detail: output } }
+  if (v.verdict === 'inconclusive') {
+    return { ...base, output, outcome: findings.failOn.includes('inconclusive') ? { kind: 'failure', type: 'inconclusive', message: summary, detail: output } : { kind: 'skipped', message: summary } }
+  }
+  return { ...base, output, outcome: { kind: 'pass' } }
+}
+
 function scenarioCases(scenario: ScenarioResult, regression: ScenarioRegression | undefined, findings: GateFindings): TestCase[] {
   const cases: TestCase[] = []
   for (const v of failedVariants(scenario)) {
@@ -93,6 +106,7 @@ function scenarioCases(scenario: ScenarioResult, regression: ScenarioRegression 
   }
   cases.push(...scenario.budgets.map((b) => budgetCase(scenario, b, findings)))
   if (regression) cases.push(...regression.variants.map((v) => regressionCase(regression, v, findings)))
+  cases.push(...(scenario.against?.variants ?? []).map((v) => againstCase(scenario, v, findings)))
   return cases
 }
 

@@ -10,6 +10,7 @@
 import { gateFailed, gateFindings, type GateFindings } from '../gate/outcome.ts'
 import { failedVariants } from '../result/outcome.ts'
 import type {
+  AgainstVariant,
   AnyVariantResult,
   BudgetResult,
   Comparison,
@@ -78,9 +79,11 @@ function headline(findings: GateFindings, result: RunResult): string {
   if (findings.failedVariants.length) problems.push(`${plural(findings.failedVariants.length, 'variant')} could not be measured`)
   else if (findings.unfinished) problems.push(`the run is ${result.run.state === 'running' ? 'unfinished' : result.run.state}`)
   if (findings.regressions.length) problems.push(plural(findings.regressions.length, 'regression'))
+  if (findings.against.regressions.length) problems.push(`${plural(findings.against.regressions.length, 'variant')} slower than on the base`)
   if (findings.budgets.failed.length) problems.push(`${plural(findings.budgets.failed.length, 'budget')} failed`)
   if (findings.failOn.includes('inconclusive')) {
     if (findings.inconclusive.length) problems.push(`${findings.inconclusive.length} inconclusive`)
+    if (findings.against.inconclusive.length) problems.push(`${findings.against.inconclusive.length} inconclusive against the base`)
     if (findings.budgets.unmeasured.length) problems.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
     if (findings.budgets.undecided.length) problems.push(`${plural(findings.budgets.undecided.length, 'budget')} can't tell`)
   }
@@ -89,6 +92,7 @@ function headline(findings: GateFindings, result: RunResult): string {
   if (gateFailed(findings)) return `## perfkit: ❌ ${problems.join(', ')}`
   const warnings: string[] = []
   if (findings.inconclusive.length) warnings.push(`${findings.inconclusive.length} inconclusive`)
+  if (findings.against.inconclusive.length) warnings.push(`${findings.against.inconclusive.length} inconclusive against the base`)
   if (findings.slowerTimes.length) warnings.push(`${findings.slowerTimes.length} slower on time alone`)
   if (findings.budgets.unmeasured.length) warnings.push(`${plural(findings.budgets.unmeasured.length, 'budget')} not measured`)
   if (findings.budgets.undecided.length) warnings.push(`${plural(findings.budgets.undecided.length, 'budget')} can't tell (the interval straddles the threshold)`)
@@ -104,6 +108,11 @@ function overview(findings: GateFindings, result: RunResult): string {
   if (result.baseline) {
     const judged = findings.regressions.length + findings.slowerTimes.length + findings.inconclusive.length + findings.improvements.length + findings.same
     parts.push(`${plural(judged, 'variant')} compared with baseline \`${escapeMarkdown(result.baseline.name)}\``)
+  }
+  if (result.against) {
+    const a = findings.against
+    const judged = a.regressions.length + a.inconclusive.length + a.improvements.length + a.same
+    parts.push(`${plural(judged, 'variant')} compared with \`${escapeMarkdown(result.against.ref)}\``)
   }
   if (findings.failOn.length) parts.push(`--fail-on ${findings.failOn.join(',')}`)
   return parts.join(' · ')
@@ -179,6 +188,44 @@ function comparisonSection(result: RunResult, findings: GateFindings): { lead: s
   const body = [escapeMarkdown(how), ...b.scenarios.map(scenarioComparison), ...extra].join('\n\n')
   const compared = b.scenarios.reduce((n, s) => n + s.variants.length, 0)
   return { lead, folded: details(`Every variant against the baseline (${compared})`, body) }
+}
+
+function againstCells(v: AgainstVariant, perRequest: boolean): string[] {
+  if (v.state === 'not-compared') return [escapeMarkdown(v.variant), '', '', '', `not compared: ${escapeMarkdown(v.reason)}`]
+  const side = (ns: number) => (perRequest ? `${formatCount(1e9 / ns)} req/s` : formatDuration(ns))
+  const interval = `[${formatChange(v.change.low)}, ${formatChange(v.change.high)}]`
+  return [escapeMarkdown(v.variant), side(v.base), side(v.head), `${formatChange(v.change.estimate)} ${escapeMarkdown(interval)}`, VERDICT_MARK[v.verdict]]
+}
+
+/**
+ * `--against <ref>`: the head variants slower than on the ref (or undecided) up front, every case's
+ * head-vs-base table folded, and what differs between the trees.
+ */
+function againstSection(result: RunResult, findings: GateFindings): { lead: string; folded: string } {
+  const a = result.against
+  if (!a) return { lead: '', folded: '' }
+  const origin = `${a.ref} (${a.commit.slice(0, 10)}${a.subject ? ` ${a.subject}` : ''})`
+  const flagged = [...findings.against.regressions, ...findings.against.inconclusive]
+  const table = flagged.length
+    ? tableOf(
+        ['scenario', 'variant', 'change', 'interval', 'verdict'],
+        ['l', 'l', 'r', 'l', 'l'],
+        flagged.map(({ scenario, variant }) => [escapeMarkdown(scenario), escapeMarkdown(variant.variant), formatChange(variant.change.estimate), escapeMarkdown(`[${formatChange(variant.change.low)}, ${formatChange(variant.change.high)}]`), VERDICT_MARK[variant.verdict]]),
+      )
+    : `No variant got slower than on the base${findings.against.inconclusive.length ? '' : ' and none is inconclusive'}.`
+  const head = `the working tree${a.head.commit ? ` (${a.head.commit.slice(0, 10)})` : ''}${a.head.dirty ? ', with its uncommitted changes' : ''}`
+  const notes = a.notes.map((n) => `- ${escapeMarkdown(n)}`)
+  const lead = [`### Against ${escapeMarkdown(origin)}`, `Head: ${escapeMarkdown(head)}. Each variant ran on both trees in one interleaved round plan; head ÷ base is paired by round.`, ...(notes.length ? [notes.join('\n')] : []), table].join('\n\n')
+  const cases = result.scenarios.filter((s) => s.against)
+  const body = cases
+    .map((s) => {
+      const rows = s.against!.variants.map((v) => againstCells(v, s.kind === 'http'))
+      const caseNotes = s.against!.notes.map((n) => `- ${escapeMarkdown(n)}`)
+      return [`**${escapeMarkdown(s.id)}**`, ...caseNotes, '', tableOf(['variant', 'base', 'head', 'head ÷ base', 'verdict'], ['l', 'r', 'r', 'r', 'l'], rows)].join('\n')
+    })
+    .join('\n\n')
+  const compared = cases.reduce((n, s) => n + s.against!.variants.length, 0)
+  return { lead, folded: body ? details(`Every variant against ${escapeMarkdown(a.ref)} (${compared})`, body) : '' }
 }
 
 function budgetRow(scenario: string, b: BudgetResult): string[] {
@@ -263,6 +310,7 @@ function footer(result: RunResult): string {
 export function renderMarkdown(result: RunResult): string {
   const findings = gateFindings(result)
   const comparison = comparisonSection(result, findings)
+  const against = againstSection(result, findings)
   const budgets = budgetsSection(result)
   const runDetails = result.scenarios.length ? details(`This run: ${plural(result.scenarios.length, 'scenario')}`, result.scenarios.map(scenarioTable).join('\n\n')) : ''
   // In the order they appear; when too long, the folded ones go first, from the last.
@@ -271,6 +319,8 @@ export function renderMarkdown(result: RunResult): string {
     { text: overview(findings, result), droppable: 0 },
     { text: warningBlock(result), droppable: 0 },
     { text: failuresBlock(result), droppable: 0 },
+    { text: against.lead, droppable: 0 },
+    { text: against.folded, droppable: 2 },
     { text: comparison.lead, droppable: 0 },
     { text: comparison.folded, droppable: 2 },
     { text: budgets.lead, droppable: 0 },
