@@ -17,7 +17,7 @@ import type { HttpRequest, HttpScenario } from '../config/types.ts'
 import { RunError, UsageError } from '../errors.ts'
 import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
 import { roundTimes } from '../gate/rounds.ts'
-import { alphaAtLook, compareClustered } from '../stats/compare.ts'
+import { compareClustered } from '../stats/compare.ts'
 import { mean, median, sd } from '../stats/describe.ts'
 import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
 import { latencyHistogram, latencyPercentiles } from './http-latency.ts'
@@ -144,7 +144,8 @@ export async function runHttpCase(
   const windowDeadline = roundMs * 3 + options.requestTimeoutMs + timeoutMs
   const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
   const server = (run: VariantRun) => run.process as HttpProcess
-  let looks = 0
+  let looks = 1
+  let alpha = settings.alpha
 
   /** One window of load on a variant's server; a server that dies during it ends it early. */
   const window = (run: VariantRun, durationMs: number, windowConnections = connections): Promise<LoadWindow> =>
@@ -161,7 +162,7 @@ export async function runHttpCase(
     })
 
   try {
-    looks = await children.runLives(
+    ;({ looks, alpha } = await children.runLives(
       plan,
       {
         open: async (life) => {
@@ -254,16 +255,15 @@ export async function runHttpCase(
           }
         },
       },
-      (look) => {
-        const lookAlpha = alphaAtLook(settings.alpha, look, plan.looks)
-        return [...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha), ...comparePairs(c, runs, 'http', settings, minEffect, lookAlpha)]
-      },
-    )
+      (lookAlpha) => [
+        ...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha),
+        ...comparePairs(c, runs, 'http', settings, minEffect, lookAlpha),
+      ],
+    ))
   } finally {
     await children.close()
   }
 
-  const alpha = alphaAtLook(settings.alpha, looks, plan.looks)
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
   const comparisons = compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, alpha)
   const against = comparePairs(c, runs, 'http', settings, minEffect, alpha)
@@ -289,7 +289,7 @@ export async function runHttpCase(
       resamples: settings.resamples,
       level: 1 - alpha,
       processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
-      looks: looks + 1,
+      looks,
       workers: options.workers,
       ...(options.breakdown ? { breakdown: { connections: options.breakdown.connections, durationMs: traceMs } } : {}),
     },

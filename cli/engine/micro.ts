@@ -4,8 +4,8 @@
  * order, one at a time so they never compete for a core; the round is the unit of comparison.
  * While a comparison is inconclusive and the time budget allows, more rounds are added.
  */
-import { alphaAtLook, compareClustered } from '../stats/compare.ts'
-import { summarize, mean, sd } from '../stats/describe.ts'
+import { compareClustered } from '../stats/compare.ts'
+import { summarize, mean, median, sd } from '../stats/describe.ts'
 import type {
   Comparison,
   Flag,
@@ -86,10 +86,11 @@ export async function runMicroCase(
   const roundDeadline = (run: VariantRun) => roundMs * 3 + timeoutMs + (run.calibration?.estimateNs ?? 0) / 1e6
   const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
   const child = (run: VariantRun) => run.process as VariantProcess
-  let looks = 0
+  let looks = 1
+  let alpha = settings.alpha
 
   try {
-    looks = await children.runLives(
+    ;({ looks, alpha } = await children.runLives(
       plan,
       {
         open: async (life) => {
@@ -117,7 +118,13 @@ export async function runMicroCase(
             await children.timed('warmup', async () => {
               const reply = await children.ask(run, () => child(run).request({ type: 'calibrate' }, 'calibrated', timeoutMs, 'calibration'))
               if (reply) run.calibration = reply
-              await children.ask(run, () => child(run).request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
+              const warmups: number[] = []
+              while (!signal.aborted) {
+                const reply = await children.ask(run, () => child(run).request({ type: 'round', index: -1, timeMs: roundMs, warmup: true }, 'round', roundDeadline(run), 'warm-up'))
+                if (!reply || reply.samplesNs.length === 0) break
+                warmups.push(median(Array.from(reply.samplesNs)))
+                if (warmedUp(warmups)) break
+              }
             })
           }
         },
@@ -159,16 +166,15 @@ export async function runMicroCase(
           }
         },
       },
-      (look) => {
-        const lookAlpha = alphaAtLook(settings.alpha, look, plan.looks)
-        return [...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha), ...comparePairs(c, runs, 'micro', settings, minEffect, lookAlpha)]
-      },
-    )
+      (lookAlpha) => [
+        ...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha),
+        ...comparePairs(c, runs, 'micro', settings, minEffect, lookAlpha),
+      ],
+    ))
   } finally {
     await children.close()
   }
 
-  const alpha = alphaAtLook(settings.alpha, looks, plan.looks)
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
   const comparisons = compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, alpha)
   const against = comparePairs(c, runs, 'micro', settings, minEffect, alpha)
@@ -192,11 +198,29 @@ export async function runMicroCase(
       resamples: settings.resamples,
       level: 1 - alpha,
       processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
-      looks: looks + 1,
+      looks,
     },
     variants,
     comparisons,
   }, against)
+}
+
+/** Warm-up rounds a process takes at most before its timed rounds. */
+const MAX_WARMUP_ROUNDS = 12
+
+/**
+ * Whether a process's warm-up rounds (their medians, in order) have settled: the last two within 5 %
+ * of each other and the last no more than 3 % faster than the best before it — code still being
+ * optimised (PGlite's WebAssembly took a dozen rounds here) keeps getting faster. A process warms
+ * up for at most MAX_WARMUP_ROUNDS rounds.
+ */
+export function warmedUp(medians: readonly number[]): boolean {
+  if (medians.length >= MAX_WARMUP_ROUNDS) return true
+  if (medians.length < 2) return false
+  const last = medians[medians.length - 1]!
+  const previous = medians[medians.length - 2]!
+  const best = Math.min(...medians.slice(0, -1))
+  return Math.abs(Math.log(last / previous)) <= Math.log(1.05) && last >= best * 0.97
 }
 
 /**

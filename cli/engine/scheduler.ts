@@ -10,7 +10,7 @@ import { roundProcesses, roundTimes } from '../gate/rounds.ts'
 import { compareClustered } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
 import type { Speed } from '../stats/speeds.ts'
-import { MIN_PROCESSES } from '../stats/compare.ts'
+import { alphaAtLook, MIN_PROCESSES } from '../stats/compare.ts'
 import { createRng, hashSeed, roundOrders } from '../stats/rng.ts'
 import { headVariants, type ScenarioCase } from './cases.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
@@ -155,11 +155,14 @@ export class VariantChildren<R extends VariantRun> {
    * lives is a test of its own: `comparisons(look)` judges at that look's share of α (alphaAtLook).
    * Answers the number of looks taken, for the final comparisons.
    */
-  async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (look: number) => ReadonlyArray<{ variant: string; verdict?: Comparison['verdict'] }>): Promise<number> {
+  async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (alpha: number) => ReadonlyArray<{ variant: string; verdict?: Comparison['verdict'] }>): Promise<{ looks: number; alpha: number }> {
     let round = 0
     let roundsMs = 0
     let look = 0
     let lives = plan.lives
+    // The alpha-spending schedule: as many looks as auto-sampling could take (fixed once the first
+    // life shows what a life costs, before any verdict is looked at).
+    let schedule = plan.looks
     const started = this.now()
     for (let life = 0; life < plan.maxLives && !this.signal.aborted; life++) {
       const opened = this.now()
@@ -180,7 +183,7 @@ export class VariantChildren<R extends VariantRun> {
       if (!more && !plan.fixedRounds && life + 1 < plan.maxLives && !this.signal.aborted && this.runs.some(alive)) {
         const perLife = roundsMs / (life + 1)
         const spent = this.now() - started
-        const undecided = comparisons(look).some((cmp) => cmp.verdict === 'inconclusive')
+        const undecided = comparisons(alphaAtLook(plan.alpha, look, schedule)).some((cmp) => cmp.verdict === 'inconclusive')
         // Another life must fit the budget of timed rounds, and the whole case (processes
         // starting, setup, warm-up) must stay within AUTO_SAMPLING_CAP budgets.
         more = undecided && roundsMs + perLife <= plan.timeMs && spent + spent / (life + 1) <= AUTO_SAMPLING_CAP * plan.timeMs
@@ -193,10 +196,13 @@ export class VariantChildren<R extends VariantRun> {
         // take about as long as the budget, and no fewer than MIN_PROCESSES are run.
         const fixedMs = this.now() - opened - lifeRoundsMs
         lives = clamp(Math.floor(plan.timeMs / Math.max(1, fixedMs)), Math.min(MIN_PROCESSES, plan.lives), plan.lives)
+        // A case that cannot afford one life more than it starts with will take one look: all of α.
+        const lifeMs = this.now() - opened
+        if ((lives + 1) * lifeMs > AUTO_SAMPLING_CAP * plan.timeMs) schedule = 1
       }
       if (!more) break
     }
-    return look
+    return { looks: look + 1, alpha: alphaAtLook(plan.alpha, look, schedule) }
   }
 
   /** Stops what is left (every child when interrupted, failed ones otherwise) and waits until every process is gone. */
@@ -223,6 +229,8 @@ export interface RoundLimits {
 export interface RoundPlan {
   /** The case's time budget for timed rounds, ms. */
   timeMs: number
+  /** The false-alarm rate α the looks share. */
+  alpha: number
   /** Processes per variant before the first look. */
   lives: number
   maxLives: number
@@ -271,7 +279,7 @@ export function planRounds(
   const orders = roundOrders(plan.names, maxLives * roundsPerLife, createRng(hashSeed(settings.seed, c.id)))
   // With adaptive lives a case may start with as few as MIN_PROCESSES: the schedule counts the looks that allows.
   const fewest = adaptiveLives ? Math.min(MIN_PROCESSES, lives) : lives
-  return { timeMs, lives, maxLives, roundsPerLife, looks: 1 + (maxLives - fewest), adaptiveLives, roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
+  return { timeMs, alpha: settings.alpha, lives, maxLives, roundsPerLife, looks: 1 + (maxLives - fewest), adaptiveLives, roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
 }
 
 /** The fields every scenario result starts with: which scenario, from which file, with which parameters. */

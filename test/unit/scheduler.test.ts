@@ -8,7 +8,7 @@ import type { ScenarioCase } from '../../cli/engine/cases.ts'
 import { planRounds, VariantChildren, type Child, type RoundLimits, type VariantRun } from '../../cli/engine/scheduler.ts'
 import type { EngineEvent, EngineSettings } from '../../cli/engine/types.ts'
 import { ChildFailure } from '../../cli/engine/variant-process.ts'
-import { alphaAtLook, compareClustered } from '../../cli/stats/compare.ts'
+import { compareClustered } from '../../cli/stats/compare.ts'
 import type { Comparison } from '../../cli/result/schema.ts'
 
 class FakeChild implements Child {
@@ -60,19 +60,19 @@ async function drive(options: {
   let clock = 0
   const children = new VariantChildren(runs, CASE, 1000, controller.signal, (e) => events.push(e), () => clock)
   const closes: Array<{ life: number; last: boolean }> = []
-  const looksSeen: number[] = []
-  const compare = (look: number): Comparison[] => {
-    looksSeen.push(look)
+  const alphasSeen: number[] = []
+  const compare = (alpha: number): Comparison[] => {
+    alphasSeen.push(alpha)
     const base = runs[0]!
     return runs.slice(1).flatMap((run) => {
       const pairs = run.rounds.filter((r) => base.rounds.some((b) => b.index === r.index))
       if (pairs.length < 2) return []
       const b = pairs.map((r) => base.rounds.find((x) => x.index === r.index)!.value)
-      const core = compareClustered(b, pairs.map((r) => r.value), pairs.map((r) => r.process), { minEffect: 0.05, alpha: alphaAtLook(0.01, look, plan.looks), seed: 1 })
+      const core = compareClustered(b, pairs.map((r) => r.value), pairs.map((r) => r.process), { minEffect: 0.05, alpha, seed: 1 })
       return [{ variant: run.name, baseline: base.name, ...core }]
     })
   }
-  const looks = await children.runLives(
+  const { looks, alpha } = await children.runLives(
     plan,
     {
       open: async (life) => {
@@ -100,7 +100,7 @@ async function drive(options: {
     compare,
   )
   await children.close()
-  return { runs, plan, looks, closes, events, looksSeen, comparisons: compare(looks) }
+  return { runs, plan, looks, alpha, closes, events, alphasSeen, comparisons: compare(alpha) }
 }
 
 /** Identical variants, every process alike: decided `same` at the first look. */
@@ -108,10 +108,11 @@ const steady = (_variant: string, _life: number, round: number) => 1000 + (round
 
 describe('the scheduler, through fake children', () => {
   it('runs the initial lives, each a fresh process per variant, and stops at the first look when every verdict is decided', async () => {
-    const { runs, looks, closes, comparisons, looksSeen } = await drive({ names: ['a', 'b'], value: steady })
+    const { runs, looks, alpha, closes, comparisons, alphasSeen } = await drive({ names: ['a', 'b'], value: steady })
     expect(comparisons[0]!.verdict).toBe('same')
-    expect(looks).toBe(0)
-    expect(looksSeen[0]).toBe(0)
+    expect(looks).toBe(1)
+    expect(alphasSeen[0]).toBe(0.005) // the first of four possible looks spends α/2
+    expect(alpha).toBe(0.005)
     expect(closes).toEqual([{ life: 0, last: false }, { life: 1, last: false }, { life: 2, last: true }])
     for (const run of runs) {
       expect(run.children).toHaveLength(3)
@@ -138,10 +139,10 @@ describe('the scheduler, through fake children', () => {
   it('adds a life per look while a verdict is inconclusive, spending less α at each look, up to the most lives', async () => {
     // b's processes land ±6 % apart: every look stays inconclusive.
     const offsets = [1.06, 0.94, 1.07, 0.93, 1.06, 0.95]
-    const { runs, looks, closes, looksSeen, plan, comparisons } = await drive({ names: ['a', 'b'], value: (v, life, round) => (v === 'b' ? offsets[life]! : 1) * (1000 + (round % 3)) })
+    const { runs, looks, closes, alphasSeen, plan, comparisons } = await drive({ names: ['a', 'b'], value: (v, life, round) => (v === 'b' ? offsets[life]! : 1) * (1000 + (round % 3)) })
     expect(plan.looks).toBe(4)
-    expect(looks).toBe(3)
-    expect(looksSeen.slice(0, 3)).toEqual([0, 1, 2])
+    expect(looks).toBe(4)
+    expect(alphasSeen.slice(0, 3)).toEqual([0.005, 0.0025, 0.00125])
     expect(closes.map((c) => c.last)).toEqual([false, false, false, false, false, true])
     expect(runs[1]!.children).toHaveLength(6)
     expect(comparisons[0]!.alpha).toBeCloseTo(0.01 / 8, 15)
@@ -152,7 +153,7 @@ describe('the scheduler, through fake children', () => {
     const offsets = [1.06, 0.94, 1.07, 0.93, 1.06, 0.95]
     // A life's rounds take 2 × 4 × 100 ms; after three lives (2.4 s) a fourth fits 3.3 s, a fifth does not.
     const { runs, looks } = await drive({ names: ['a', 'b'], value: (v, life, round) => (v === 'b' ? offsets[life]! : 1) * (1000 + round), settings: { timeMs: 3300 } })
-    expect(looks).toBe(1)
+    expect(looks).toBe(2)
     expect(runs[1]!.children).toHaveLength(4)
   })
 
@@ -164,6 +165,9 @@ describe('the scheduler, through fake children', () => {
     expect(dear.runs[0]!.children).toHaveLength(3)
     const dearest = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 60_000 })
     expect(dearest.runs[0]!.children).toHaveLength(3)
+    // No life more is affordable, so the one look spends all of α.
+    expect(dearest.alpha).toBe(0.01)
+    expect(cheap.alpha).toBe(0.005)
     // --processes: exactly that many, whatever they cost.
     const chosen = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 60_000, settings: { processes: 5 } })
     expect(chosen.runs[0]!.children).toHaveLength(5)
@@ -172,7 +176,7 @@ describe('the scheduler, through fake children', () => {
   it('fixed rounds: exactly those rounds, spread over the lives, no auto-sampling', async () => {
     const offsets = [1.06, 0.94, 1.07]
     const { runs, looks } = await drive({ names: ['a', 'b'], value: (v, life) => (v === 'b' ? offsets[life]! : 1) * 1000, settings: { rounds: 6 } })
-    expect(looks).toBe(0)
+    expect(looks).toBe(1)
     expect(runs[0]!.rounds).toHaveLength(6)
     expect(runs[0]!.children).toHaveLength(3)
   })
