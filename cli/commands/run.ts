@@ -193,7 +193,7 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
       signal: controller.signal,
       emit: (event) => {
         progress.handle(event)
-        if (event.type === 'scenario-done') out.write(`${renderScenario(event.result, { color })}\n\n`)
+        if (event.type === 'scenario-done') out.write(`${renderScenario(event.result, { color, verbose: Boolean(flags.verbose) })}\n\n`)
         if (event.type === 'sweep-done') out.write(`${renderSweep(event.results, { color })}\n\n`)
       },
       persist,

@@ -6,6 +6,7 @@ import type {
   AnyVariantResult,
   Breakdown,
   BudgetResult,
+  CaseTiming,
   ClaimOutcome,
   ClaimResult,
   Comparison,
@@ -24,10 +25,12 @@ import { failedVariants } from '../result/outcome.ts'
 import { throughputRatio } from '../stats/compare.ts'
 import { inconclusiveReason } from '../stats/verdict.ts'
 import { median } from '../stats/describe.ts'
-import { formatBytes, formatChange, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio, gitText, variantStateText } from './format.ts'
+import { TIMING_PHASES, formatBytes, formatChange, formatCount, formatDuration, formatInteger, formatMs, formatPercent, formatRate, formatRatio, gitText, variantStateText } from './format.ts'
 
 export interface ConsoleOptions {
   color: boolean
+  /** Also where each case's time went (`--verbose`). */
+  verbose?: boolean
 }
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, dim: 2, bold: 1 } as const
@@ -118,7 +121,16 @@ export function renderScenario(scenario: ScenarioResult, options: ConsoleOptions
     lines.push(`  claim "${claim.text}": ${published}measured ${claim.measuredText} — ${mark}`)
   }
   for (const warning of scenario.warnings) lines.push(paint(options, 'yellow', `  ⚠ ${warning}`))
+  if (options.verbose && scenario.timing) lines.push(paint(options, 'dim', `  ${timingText(scenario.timing, scenario.durationMs)}`))
   return lines.join('\n')
+}
+
+/** `time: 9.8 s — process start-up and scenario load 2.2 s · setup 10 ms · …` */
+export function timingText(timing: CaseTiming, durationMs: number): string {
+  const parts = TIMING_PHASES.map(([key, label]) => `${label} ${formatMs(timing[key])}`)
+  const rest = durationMs - TIMING_PHASES.reduce((sum, [key]) => sum + timing[key], 0)
+  if (rest > 0) parts.push(`other ${formatMs(rest)}`)
+  return `time: ${formatMs(durationMs)} — ${parts.join(' · ')}`
 }
 
 /**

@@ -5,7 +5,7 @@
  * same on every machine). Figures keep three significant digits and carry their unit, scaled so the
  * number stays below 1000: `812 ns`, `1.23 µs`, `2.50 kB`, `1.23 M/s`.
  */
-import type { AnyVariantResult } from '../result/schema.ts'
+import type { AnyVariantResult, CaseTiming } from '../result/schema.ts'
 
 /** What a formatter returns for a figure that does not exist (NaN, ±Infinity, undefined). */
 export const MISSING = '—'
@@ -209,3 +209,13 @@ export function variantStateText(variant: AnyVariantResult): string {
       return 'interrupted'
   }
 }
+
+/** The words a case's timing (ScenarioResult.timing) is shown with, in the order its time is spent. */
+export const TIMING_PHASES: ReadonlyArray<[keyof CaseTiming, string]> = [
+  ['start', 'process start-up and scenario load'],
+  ['setup', 'setup'],
+  ['warmup', 'warm-up and calibration'],
+  ['rounds', 'timed rounds'],
+  ['passes', 'memory and traced passes'],
+  ['teardown', 'teardown'],
+]

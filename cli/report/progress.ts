@@ -7,16 +7,26 @@ import type { EngineEvent } from '../engine/types.ts'
 export class Progress {
   private line = ''
   private position = ''
+  private started?: number
 
   constructor(
     private readonly stream: NodeJS.WriteStream,
     private readonly tty: boolean,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  /** `[3/30, ~4 min left]`: the time left, from the cases done so far (none before the first is done). */
+  private positionText(index: number, total: number): string {
+    this.started ??= this.now()
+    if (index === 0) return `[${index + 1}/${total}]`
+    const left = ((this.now() - this.started) / index) * (total - index)
+    return `[${index + 1}/${total}, ~${formatLeft(left)} left]`
+  }
 
   handle(event: EngineEvent): void {
     switch (event.type) {
       case 'scenario-start':
-        this.position = `[${event.index + 1}/${event.total}]`
+        this.position = this.positionText(event.index, event.total)
         if (this.tty) this.show(`${this.position} ${event.scenario}: starting ${event.variants.length} variants`)
         else this.stream.write(`${this.position} ${event.scenario}: ${event.variants.join(', ')}\n`)
         break
@@ -52,4 +62,9 @@ export class Progress {
     this.clear()
     this.stream.write(`${text}\n`)
   }
+}
+
+function formatLeft(ms: number): string {
+  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`
+  return `${Math.round(ms / 60_000)} min`
 }

@@ -4,7 +4,7 @@
  */
 import { claimOutcome, type BudgetResult, type ClaimResult, type Flag, type HttpVariantResult, type ProfileTool, type ScenarioResult, type VariantResult, type Verdict } from '../../result/schema.ts'
 import { isSafeHref } from '../escape.ts'
-import { MISSING, formatDate, formatInteger, formatMs, formatPValue } from '../format.ts'
+import { MISSING, TIMING_PHASES, formatDate, formatInteger, formatMs, formatPValue } from '../format.ts'
 import type { FlamegraphLink, ProfileFailure, ReportContext } from './context.ts'
 import { EMPTY, html, isEmpty, table, type Column, type Interpolation, type SafeHtml } from './markup.ts'
 
@@ -122,7 +122,18 @@ export const scenarioHeader: Section<ScenarioResult> = (s) => {
   } else if (s.state === 'interrupted') {
     status = html`<div class="callout warn"><strong>Interrupted:</strong> the run was stopped during this scenario; the figures cover only the rounds that finished.</div>`
   }
-  return html`<header class="scenario-head"><h2>${s.title || s.name}</h2><p class="facts">${facts}</p>${paramChips(s.params)}${s.description ? html`<p class="description">${s.description}</p>` : ''}${status}</header>`
+  return html`<header class="scenario-head"><h2>${s.title || s.name}</h2><p class="facts">${facts}</p>${paramChips(s.params)}${s.description ? html`<p class="description">${s.description}</p>` : ''}${timingBar(s)}${status}</header>`
+}
+
+/** One small stacked bar: where the case's wall time went (process start-up, setup, warm-up, rounds, passes, teardown). */
+function timingBar(s: ScenarioResult): SafeHtml {
+  const timing = s.timing
+  if (!timing || s.durationMs <= 0) return EMPTY
+  const segments = TIMING_PHASES.filter(([key]) => timing[key] > 0).map(
+    ([key, label]) => html`<span class="timing-${key}" style="width:${((timing[key] / s.durationMs) * 100).toFixed(2)}%" title="${label}: ${formatMs(timing[key])}"></span>`,
+  )
+  const legend = TIMING_PHASES.map(([key, label]) => html`<span><i class="timing-${key}"></i>${label} ${formatMs(timing[key])}</span>`)
+  return html`<div class="timing" aria-label="where the time went"><div class="timing-bar">${segments}</div><p class="timing-legend small muted">${legend}</p></div>`
 }
 
 export function stack(text: string | undefined): SafeHtml {

@@ -60,6 +60,12 @@ tr.variant-errored th, tr.variant-timeout th, tr.variant-interrupted th { border
 tr.variant-errored td, tr.variant-timeout td, tr.variant-interrupted td { border-bottom: none; }
 .problem { font-weight: 600; }
 .message { font-family: var(--mono); font-size: 12.5px; overflow-wrap: anywhere; }
+.timing { margin: 6px 0 0; max-width: 640px; }
+.timing-bar { display: flex; height: 8px; border-radius: 4px; overflow: hidden; background: var(--panel); }
+.timing-legend span { margin-right: 10px; white-space: nowrap; }
+.timing-legend i { display: inline-block; width: 8px; height: 8px; border-radius: 2px; margin-right: 4px; vertical-align: 0; }
+.timing-start { background: #94a3b8; } .timing-setup { background: #a78bfa; } .timing-warmup { background: #fbbf24; }
+.timing-rounds { background: #2563eb; } .timing-passes { background: #34d399; } .timing-teardown { background: #f472b6; }
 .badge { display: inline-block; padding: 0 8px; border: 1px solid; border-radius: 999px; font-size: 12px; font-weight: 600; line-height: 20px; white-space: nowrap; }
 .verdict-slower { color: #991b1b; background: #fee2e2; border-color: #fca5a5; }
 .verdict-faster { color: #166534; background: #dcfce7; border-color: #86efac; }
