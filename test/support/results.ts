@@ -1,3 +1,4 @@
+import { compareClustered } from '../../cli/stats/compare.ts'
 /**
  * Synthetic `perfkit/result@1` results for tests of reporters and the gate (STYLE.md: "tests of
  * reporters and the gate use synthetic results"). Deterministic: the same call returns the same result.
@@ -299,53 +300,34 @@ export interface CompareSettings {
 }
 
 /**
- * A plausible comparison of two completed variants from their paired rounds: the median log-ratio, a
- * normal-approximation interval and p-value, and the four-outcome verdict rule of DESIGN.md.
+ * The comparison of two completed variants from their paired rounds, made by perfkit's own
+ * statistics (cli/stats/compare.ts: per-process when the rounds carry processes), so a synthetic
+ * result can never hold a verdict the engine would not give.
  */
 export function compare(variant: VariantCompleted, baseline: VariantCompleted, settings: CompareSettings): Comparison {
   const core = comparePairs(
     variant.rounds.map((r) => r.medianNs),
     baseline.rounds.map((r) => r.medianNs),
     settings,
+    variant.rounds.map((r) => r.process ?? 0),
   )
   return { variant: variant.name, baseline: baseline.name, ...core }
 }
 
 /** The comparison of paired per-round figures (variant's and baseline's, index by index). */
-export function comparePairs(variantRounds: number[], baselineRounds: number[], settings: CompareSettings): Omit<Comparison, 'variant' | 'baseline'> {
+export function comparePairs(
+  variantRounds: number[],
+  baselineRounds: number[],
+  settings: CompareSettings,
+  processes?: number[],
+): Omit<Comparison, 'variant' | 'baseline'> {
   const n = Math.min(variantRounds.length, baselineRounds.length)
-  const logs = Array.from({ length: n }, (_, i) => Math.log(variantRounds[i] / baselineRounds[i]))
-  const centre = median(logs)
-  const standardError = Math.max(standardDeviation(logs), 0.005) / Math.sqrt(Math.max(n, 1))
-  const z = 2.576 // 99 %
-  const ratio = { estimate: Math.exp(centre), low: Math.exp(centre - z * standardError), high: Math.exp(centre + z * standardError), level: settings.level }
-  const t = Math.abs(mean(logs)) / standardError
-  const pValue = Math.min(1, 2 * (1 - normalCdf(t)))
-  return {
-    ratio,
-    pValue,
-    test: 'wilcoxon-signed-rank',
-    n,
-    verdict: verdictFor(ratio, pValue, settings),
+  return compareClustered(baselineRounds.slice(0, n), variantRounds.slice(0, n), (processes ?? []).slice(0, n).concat(Array(n).fill(0)).slice(0, n), {
     minEffect: settings.minEffect,
     alpha: settings.alpha,
-  }
-}
-
-function verdictFor(ratio: { low: number; high: number }, pValue: number, settings: CompareSettings): Verdict {
-  const { minEffect, alpha } = settings
-  if (ratio.low > 1 + minEffect && pValue < alpha) return 'slower'
-  if (ratio.high < 1 - minEffect && pValue < alpha) return 'faster'
-  if (ratio.low >= 1 - minEffect && ratio.high <= 1 + minEffect) return 'same'
-  return 'inconclusive'
-}
-
-/** Abramowitz–Stegun 7.1.26 approximation of the standard normal CDF. */
-function normalCdf(x: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x / Math.SQRT2))
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-  const erf = 1 - poly * Math.exp(-((x / Math.SQRT2) ** 2))
-  return 0.5 * (1 + Math.sign(x) * erf)
+    seed: 1,
+    resamples: 500,
+  })
 }
 
 export interface MicroScenarioOptions {
