@@ -54,7 +54,8 @@ export function noiseText(s: ScenarioRegression): string {
 function scenarioLines(s: ScenarioRegression, options: ConsoleOptions): string[] {
   const lines = [`${paint(options, 'bold', s.id)} ${paint(options, 'dim', `— ${noiseText(s)}`)}`]
   for (const note of s.notes) lines.push(paint(options, 'yellow', `  ⚠ ${note}`))
-  const rows: string[][] = [['variant', 'base', 'head', 'time', `ratio to ${s.baselineVariant}`, 'verdict'].map((h) => paint(options, 'dim', h))]
+  // The sides are medians of the rounds' figures (what the comparison judges), not the run table's median of every sample.
+  const rows: string[][] = [['variant', 'base (median of rounds)', 'head (median of rounds)', 'time', `ratio to ${s.baselineVariant}`, 'verdict'].map((h) => paint(options, 'dim', h))]
   const notes: string[] = []
   for (const v of s.variants) {
     const label = v.variant === s.baselineVariant ? `${v.variant} ${paint(options, 'dim', '(baseline)')}` : v.variant

@@ -166,7 +166,7 @@ export function statsFromRounds(list: RoundSummary[], batch = 1): LatencyStats {
     maxNs: Math.max(...list.map((r) => r.maxNs)),
     sdNs: standardDeviation(medians) * 3,
     cv: standardDeviation(medians) / mean(medians),
-    opsPerSec: 1e9 / meanNs,
+    opsPerSec: 1e9 / medianNs,
     samples: list.reduce((sum, r) => sum + r.samples, 0),
     rounds: list.length,
     batch,

@@ -192,3 +192,19 @@ describe('pickUnit', () => {
     expect(pickUnit(NaN, BYTE_UNITS).symbol).toBe('B')
   })
 })
+
+describe('one statistic per row: the micro table', () => {
+  it('shows ops/s as 1 / the median it shows as time/op, and the rounds with their processes', async () => {
+    const { microScenario, completedVariant } = await import('../support/results.ts')
+    const { renderScenario } = await import('../../cli/report/console.ts')
+    const s = microScenario({ name: 'consistent', baseline: 'a', variants: [completedVariant({ name: 'a', medianNs: 36_500 }), completedVariant({ name: 'b', medianNs: 40_000 })] })
+    const text = renderScenario(s, { color: false })
+    for (const v of s.variants) {
+      if (v.state !== 'completed') continue
+      expect(v.stats.opsPerSec).toBeCloseTo(1e9 / v.stats.medianNs, 6)
+      const row = text.split('\n').find((line) => line.trimStart().startsWith(`${v.name}`) && line.includes('µs'))!
+      expect(row).toContain(formatDuration(v.stats.medianNs))
+      expect(row).toContain(formatCount(1e9 / v.stats.medianNs))
+    }
+  })
+})
