@@ -27,7 +27,7 @@ import { HTTP_HOST } from './http-server.ts'
 import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
 import { formatRate } from '../report/format.ts'
-import { alive, comparePairs, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
+import { alive, comparePairs, HIGH_CV, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure, STEADY_HEAP_ARGS, VariantProcess } from './variant-process.ts'
 
@@ -247,11 +247,8 @@ export async function runHttpCase(
               })
             }
             if (signal.aborted) continue
-            await children.timed('teardown', async () => {
-              const finished = await children.ask(run, () => server(run).request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
-              if (finished) run.finished = mergeProcessStats(run.finished, finished.process)
-              await run.process.closed()
-            })
+            const stats = await children.end(run, () => server(run).request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+            if (stats) run.finished = mergeProcessStats(run.finished, stats)
           }
         },
       },
@@ -284,12 +281,7 @@ export async function runHttpCase(
     settings: {
       roundMs,
       warmupMs,
-      minEffect,
-      alpha: settings.alpha,
-      resamples: settings.resamples,
-      level: 1 - alpha,
-      processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
-      looks,
+      ...judgedSettings(settings, minEffect, alpha, looks, runs),
       workers: options.workers,
       ...(options.breakdown ? { breakdown: { connections: options.breakdown.connections, durationMs: traceMs } } : {}),
     },

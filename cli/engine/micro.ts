@@ -21,7 +21,7 @@ import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
 import type { Calibration } from './protocol.ts'
 import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
-import { alive, comparePairs, HIGH_CV, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
+import { alive, comparePairs, HIGH_CV, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
 import { STEADY_HEAP_ARGS, VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 
@@ -158,11 +158,8 @@ export async function runMicroCase(
               })
             }
             if (signal.aborted) continue
-            await children.timed('teardown', async () => {
-              const finished = await children.ask(run, () => child(run).request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
-              if (finished) run.processStats = mergeProcessStats(run.processStats, finished.process)
-              await run.process.closed()
-            })
+            const stats = await children.end(run, () => child(run).request({ type: 'finish' }, 'finished', timeoutMs, 'teardown'))
+            if (stats) run.processStats = mergeProcessStats(run.processStats, stats)
           }
         },
       },
@@ -191,15 +188,7 @@ export async function runMicroCase(
     warnings,
     budgets: [],
     claims: [],
-    settings: {
-      roundMs,
-      minEffect,
-      alpha: settings.alpha,
-      resamples: settings.resamples,
-      level: 1 - alpha,
-      processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
-      looks,
-    },
+    settings: { roundMs, ...judgedSettings(settings, minEffect, alpha, looks, runs) },
     variants,
     comparisons,
   }, against)

@@ -62,6 +62,18 @@ export function mergeProcessStats(before: ProcessStats | undefined, next: Proces
   }
 }
 
+/** The statistical settings every kind with rounds records: the minimum effect, α and the level its last look used, processes and looks. */
+export function judgedSettings(settings: EngineSettings, minEffect: number, alpha: number, looks: number, runs: ReadonlyArray<{ rounds: ReadonlyArray<{ process?: number }> }>) {
+  return {
+    minEffect,
+    alpha: settings.alpha,
+    resamples: settings.resamples,
+    level: 1 - alpha,
+    processes: Math.max(0, ...runs.map((r) => processesOf(r.rounds))),
+    looks,
+  }
+}
+
 /** How many processes a variant's rounds came from. */
 export function processesOf(rounds: ReadonlyArray<{ process?: number }>): number {
   return new Set(rounds.map((r) => r.process ?? 0)).size
@@ -137,6 +149,15 @@ export class VariantChildren<R extends VariantRun> {
       this.emit({ type: 'variant-failed', scenario: this.c.id, variant: run.name, state: run.failure.kind, message: run.failure.message })
       return undefined
     }
+  }
+
+  /** Ends a variant's process of a life: its teardown (the protocol's `finish`), then waits until it is gone; answers its process figures. */
+  end(run: R, finish: () => Promise<{ process: ProcessStats }>): Promise<ProcessStats | undefined> {
+    return this.timed('teardown', async () => {
+      const finished = await this.ask(run, finish)
+      await run.process.closed()
+      return finished?.process
+    })
   }
 
   /** Times a step of the case under one heading of its timing. */
