@@ -226,7 +226,7 @@ export async function loadBaseScenarios(
   discovery: { patterns: readonly string[]; root: string; origin: 'argument' | 'config' },
   worktree: { repo: string; dir: string },
   ref: string,
-): Promise<{ scenarios: LoadedScenario[]; notes: string[] }> {
+): Promise<{ scenarios: LoadedScenario[]; notes: string[]; unloaded: Set<string> }> {
   const root = inTree(realOrSame(discovery.root), worktree.repo, worktree.dir)
   const patterns = discovery.patterns.map((p) => (path.isAbsolute(p) ? inTree(realOrSame(p), worktree.repo, worktree.dir) : p))
   const files = new Set<string>()
@@ -241,6 +241,8 @@ export async function loadBaseScenarios(
   const relTree = path.relative(process.cwd(), worktree.dir)
   const scenarios: LoadedScenario[] = []
   const notes: string[] = []
+  // Files (as paths relative to the repository) the ref has but could not load.
+  const unloaded = new Set<string>()
   for (const file of [...files].sort()) {
     try {
       for (const loaded of await loadScenarios([file])) {
@@ -252,9 +254,10 @@ export async function loadBaseScenarios(
       if (!(error instanceof UsageError)) throw error
       const message = error.message.split('\n')[0]!.split(`${relTree}${path.sep}`).join(`${ref}:`)
       notes.push(`${shown(file)} does not load (${message}): its scenarios are measured on the working tree only`)
+      unloaded.add(path.relative(worktree.dir, file))
     }
   }
-  return { scenarios, notes }
+  return { scenarios, notes, unloaded }
 }
 
 function sameParams(a: Params, b: Params): boolean {
@@ -270,7 +273,7 @@ function sameParams(a: Params, b: Params): boolean {
 export function pairCases(
   headCases: readonly ScenarioCase[],
   base: readonly LoadedScenario[],
-  options: { ref: string; params: Record<string, string>; filter?: string },
+  options: { ref: string; params: Record<string, string>; filter?: string; unloaded?: (c: ScenarioCase) => boolean },
 ): { cases: ScenarioCase[]; notes: string[] } {
   const { ref } = options
   const notes: string[] = []
@@ -297,6 +300,8 @@ export function pairCases(
     const name = c.loaded.scenario.name
     const counterpart = base.find((b) => b.scenario.name === name)
     if (!counterpart) {
+      // A file the ref could not load was said already.
+      if (options.unloaded?.(c)) return c
       once(`only-head:${name}`, `${name}: only in the working tree (${ref} has no scenario of that name): measured on the working tree only`)
       return c
     }
@@ -417,7 +422,12 @@ export async function prepareAgainst(
     options.note(`perfkit: against ${ref} (${short}${subject ? ` ${subject}` : ''}), checked out in a temporary worktree; the working tree is the head${head.dirty ? ', with its uncommitted changes measured as they are' : ''}`)
     const dependencies = await provideDependencies(worktree, { packageRoot: realOrSame(options.packageRoot), repo }, ref, options.note)
     const loaded = await loadBaseScenarios(options.discovery, worktree, ref)
-    const paired = pairCases(options.cases, loaded.scenarios, { ref, params: options.params, ...(options.filter !== undefined ? { filter: options.filter } : {}) })
+    const paired = pairCases(options.cases, loaded.scenarios, {
+      ref,
+      params: options.params,
+      ...(options.filter !== undefined ? { filter: options.filter } : {}),
+      unloaded: (c) => loaded.unloaded.has(path.relative(repo, realOrSame(c.loaded.file))),
+    })
     const notes = [...loaded.notes, ...paired.notes]
     for (const line of notes) options.note(`perfkit: ${line}`)
     if (head.commit === commit && !head.dirty) options.note(`perfkit: ${ref} is the working tree's own commit: an A/A run, every difference is noise`)

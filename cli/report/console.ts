@@ -142,7 +142,7 @@ export function againstLines(scenario: ScenarioResult, options: ConsoleOptions):
   const against = scenario.against
   if (!against) return []
   const perRequest = scenario.kind === 'http'
-  const side = (ns: number) => (perRequest ? `${formatRate(1e9 / ns)} req/s` : formatDuration(ns))
+  const side = (ns: number) => (perRequest ? `${formatCount(1e9 / ns)} req/s` : formatDuration(ns))
   const rows: string[][] = [['head vs base', perRequest ? 'base' : 'base time/op', perRequest ? 'head' : 'head time/op', 'head ÷ base', 'verdict'].map((h) => paint(options, 'dim', h))]
   for (const v of against.variants) {
     const label = v.variant === scenario.baseline ? `${v.variant} ${paint(options, 'dim', '(baseline)')}` : v.variant

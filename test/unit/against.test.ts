@@ -12,8 +12,15 @@ import { buildCases } from '../../cli/engine/cases.ts'
 import { comparePairs, withSides } from '../../cli/engine/scheduler.ts'
 import { pairCases, resolveRef, Worktree } from '../../cli/gate/against.ts'
 import { UsageError } from '../../cli/errors.ts'
-import type { MicroScenarioResult, RoundSummary } from '../../cli/result/schema.ts'
+import { exitCodeOf, gateFindings } from '../../cli/gate/outcome.ts'
+import { againstLines } from '../../cli/report/console.ts'
+import { gateLine } from '../../cli/report/gate.ts'
+import { renderHtml } from '../../cli/report/html.ts'
+import { renderJunit } from '../../cli/report/junit.ts'
+import { renderMarkdown } from '../../cli/report/markdown.ts'
+import type { AgainstCompared, AgainstVariant, MicroScenarioResult, RoundSummary } from '../../cli/result/schema.ts'
 import { tempDir } from '../support/cli.ts'
+import { brokerScenario, runInfo, runResult } from '../support/results.ts'
 
 function scenario(name: string, variants: string[], options: { params?: Record<string, Array<string | number>>; kind?: ScenarioKind; tree?: string } = {}): LoadedScenario {
   const tree = options.tree ?? '/head'
@@ -163,5 +170,50 @@ describe('the worktree', () => {
     expect(existsSync(path.dirname(worktree.dir))).toBe(false)
     expect(existsSync(path.join(target, 'inside.txt'))).toBe(true)
     expect(git('worktree', 'list').split('\n')).toHaveLength(1)
+  })
+})
+
+describe('the gate and the reporters on an --against result', () => {
+  const compared = (variant: string, estimate: number, verdict: AgainstCompared['verdict']): AgainstCompared => ({
+    variant,
+    state: 'compared',
+    base: 1000,
+    head: 1000 * estimate,
+    change: { estimate, low: estimate * 0.97, high: estimate * 1.03, level: 0.995 },
+    pValue: verdict === 'slower' ? 0.0001 : 0.5,
+    test: 'student-t-per-process',
+    n: 6,
+    rounds: 24,
+    verdict,
+    minEffect: 0.05,
+    alpha: 0.005,
+  })
+  const resultWith = (variants: AgainstVariant[], failOn: Array<'inconclusive'> = []) => {
+    const scenario = brokerScenario()
+    // Only what --against adds decides the gate here: no failed variant, no budget.
+    scenario.variants = scenario.variants.filter((v) => v.state === 'completed')
+    scenario.budgets = []
+    scenario.against = { base: [], variants, notes: ['variant x only in main: not run'] }
+    const result = runResult([scenario], { run: { settings: { ...runInfo().settings, ...(failOn.length ? { failOn } : {}) } } })
+    result.against = { ref: 'origin/main', commit: 'a'.repeat(40), subject: 'Base', head: { commit: 'b'.repeat(40), dirty: true }, dependencies: { mode: 'shared' }, notes: [] }
+    return result
+  }
+
+  it('a head variant slower than its base fails the gate (exit 1) and is named in every output', () => {
+    const result = resultWith([compared('direct', 1, 'same'), compared('broker', 1.3, 'slower'), { variant: 'x', state: 'not-compared', reason: 'only in main' }])
+    expect(exitCodeOf(result)).toBe(1)
+    expect(gateLine(gateFindings(result), { color: false }, false)).toMatch(/^gate: failed — 1 variant slower than on the base \(broker-vs-direct\[backend=pglite\]\/broker \+30%\) · against the base: 1 same, 0 faster, 1 not compared$/)
+    const lines = againstLines(result.scenarios[0]!, { color: false }).join('\n')
+    expect(lines).toMatch(/\n  broker\s+1\.00 µs\s+1\.30 µs\s+\+30% \[\+26%, \+34%\]\s+slower/)
+    expect(lines).toMatch(/not compared: only in main/)
+    expect(renderMarkdown(result)).toMatch(/^## perfkit: ❌ 1 variant slower than on the base/)
+    expect(renderJunit(result)).toMatch(/<testcase name="against broker" classname="perfkit\.broker-vs-direct\[backend=pglite\]\.against" time="0">\s*<failure message="head ÷ base \+30%/)
+    expect(renderHtml(result)).toMatch(/Head vs base/)
+  })
+
+  it('inconclusive against the base is a warning, a failure only with --fail-on inconclusive', () => {
+    const variants = [compared('direct', 1, 'same'), compared('broker', 1.04, 'inconclusive')]
+    expect(exitCodeOf(resultWith(variants))).toBe(0)
+    expect(exitCodeOf(resultWith(variants, ['inconclusive']))).toBe(1)
   })
 })

@@ -4,7 +4,7 @@
  * changes; and, in the run's header, what the base was. Nothing for an ordinary run.
  */
 import type { AgainstCompared, AgainstRun, ScenarioResult } from '../../result/schema.ts'
-import { MISSING, formatChange, formatDuration, formatPercent, formatRate, formatRatio, formatRatioInterval } from '../format.ts'
+import { MISSING, formatChange, formatCount, formatDuration, formatPercent, formatRatio, formatRatioInterval } from '../format.ts'
 import { block, pValueText, verdictBadge } from './common.ts'
 import { VERDICT_COLOURS, withAlpha, type ReportContext } from './context.ts'
 import { EMPTY, html, table, type SafeHtml } from './markup.ts'
@@ -22,7 +22,7 @@ export function againstSection(s: ScenarioResult, ctx: ReportContext): SafeHtml 
   const against = s.against
   if (!against) return EMPTY
   const perRequest = s.kind === 'http'
-  const side = (ns: number | undefined) => (ns === undefined ? MISSING : perRequest ? `${formatRate(1e9 / ns)} req/s` : formatDuration(ns))
+  const side = (ns: number | undefined) => (ns === undefined ? MISSING : perRequest ? `${formatCount(1e9 / ns)} req/s` : formatDuration(ns))
   const rows = against.variants
   const body = table(
     [
