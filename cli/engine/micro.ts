@@ -22,7 +22,7 @@ import type { Calibration } from './protocol.ts'
 import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
 import { alive, comparePairs, HIGH_CV, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
-import { STEADY_HEAP_ARGS, VariantProcess, type ChildFailure } from './variant-process.ts'
+import { measuringCpu, STEADY_HEAP_ARGS, VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 
 /**
@@ -86,6 +86,7 @@ export async function runMicroCase(
   const roundDeadline = (run: VariantRun) => roundMs * 3 + timeoutMs + (run.calibration?.estimateNs ?? 0) / 1e6
   const children = new VariantChildren(runs, c, timeoutMs, signal, emit)
   const child = (run: VariantRun) => run.process as VariantProcess
+  const cpu = measuringCpu()
   let looks = 1
   let alpha = settings.alpha
 
@@ -108,6 +109,8 @@ export async function runMicroCase(
               ),
             ),
           )
+          // Loaded in parallel; measured on one CPU from here on (measuringCpu says why).
+          if (cpu !== undefined) for (const run of live) if (run.process.running) (run.process as VariantProcess).pin(cpu)
           // Set-up one variant at a time: scenarios may share a dataset that the first set-up creates.
           for (const run of live) {
             if (life === 0) emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'setup' })

@@ -19,7 +19,9 @@ import { ChildFailure } from './variant-process.ts'
 /** Share of the time budget the initial rounds are planned to use; the rest is for auto-sampling. */
 const INITIAL_SHARE = 0.5
 /** Auto-sampling adds no life once a case has taken this many time budgets in all. */
-const AUTO_SAMPLING_CAP = 2
+const AUTO_SAMPLING_CAP = 3
+/** The first stage's lives may cost this many time budgets besides their rounds. */
+const FIXED_SHARE = 2
 /** A failed variant gets this long, at most, to release what it holds before its process goes. */
 const RELEASE_MS = 10_000
 /** A round-to-round spread above this is reported as noisy. */
@@ -179,11 +181,12 @@ export class VariantChildren<R extends VariantRun> {
   async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (alpha: number) => ReadonlyArray<{ variant: string; verdict?: Comparison['verdict'] }>): Promise<{ looks: number; alpha: number }> {
     let round = 0
     let roundsMs = 0
-    let look = 0
     let lives = plan.lives
-    // The alpha-spending schedule: as many looks as auto-sampling could take (fixed once the first
-    // life shows what a life costs, before any verdict is looked at).
-    let schedule = plan.looks
+    // One look, or two (the second after a second stage of lives): fixed once the first life shows
+    // what a life costs, before any verdict is looked at.
+    let looks = plan.fixedRounds ? 1 : plan.looks
+    let look = 0
+    let secondStage = false
     const started = this.now()
     for (let life = 0; life < plan.maxLives && !this.signal.aborted; life++) {
       const opened = this.now()
@@ -194,36 +197,38 @@ export class VariantChildren<R extends VariantRun> {
         for (let position = 0; position < order.length; position++) {
           const run = this.runs.find((x) => x.name === order[position])!
           if (!alive(run) || this.signal.aborted) continue
-          this.emit({ type: 'round', scenario: this.c.id, variant: run.name, round: round + 1, rounds: Math.max(plan.lives, life + 1) * plan.roundsPerLife })
+          this.emit({ type: 'round', scenario: this.c.id, variant: run.name, round: round + 1, rounds: Math.max(lives, life + 1) * plan.roundsPerLife })
           await this.timed('rounds', () => hooks.turn(run, round, position, life))
         }
       }
       const lifeRoundsMs = this.now() - lifeStart
       roundsMs += lifeRoundsMs
-      let more = life + 1 < lives
-      if (!more && !plan.fixedRounds && life + 1 < plan.maxLives && !this.signal.aborted && this.runs.some(alive)) {
-        const perLife = roundsMs / (life + 1)
+      if (life === 0 && plan.adaptiveLives) {
+        // What one life costs besides its timed rounds (processes, setup, warm-up, teardown; the
+        // teardown estimated by the start) decides how many lives the case can afford: their fixed
+        // cost may take up to FIXED_SHARE budgets, and no fewer than MIN_PROCESSES are run.
+        const fixedMs = (this.now() - opened - lifeRoundsMs) * 1.1
+        lives = clamp(Math.floor((FIXED_SHARE * plan.timeMs) / Math.max(1, fixedMs)), Math.min(MIN_PROCESSES, plan.lives), plan.lives)
+        // A case that cannot afford one life more than its first stage looks once, with all of α.
+        if ((lives + 1) * (this.now() - opened) > AUTO_SAMPLING_CAP * plan.timeMs) looks = 1
+      }
+      const alive_ = !this.signal.aborted && this.runs.some(alive)
+      let more = alive_ && life + 1 < lives
+      if (!more && alive_ && looks > 1 && life + 1 < plan.maxLives) {
+        // A second stage while undecided: more lives, as many as the budget of timed rounds and
+        // AUTO_SAMPLING_CAP budgets for the whole case allow, then one more look.
+        if (!secondStage) {
+          secondStage = comparisons(alphaAtLook(plan.alpha, look, looks)).some((cmp) => cmp.verdict === 'inconclusive')
+          if (secondStage) look++
+        }
+        const perLifeRounds = roundsMs / (life + 1)
         const spent = this.now() - started
-        const undecided = comparisons(alphaAtLook(plan.alpha, look, schedule)).some((cmp) => cmp.verdict === 'inconclusive')
-        // Another life must fit the budget of timed rounds, and the whole case (processes
-        // starting, setup, warm-up) must stay within AUTO_SAMPLING_CAP budgets.
-        more = undecided && roundsMs + perLife <= plan.timeMs && spent + spent / (life + 1) <= AUTO_SAMPLING_CAP * plan.timeMs
-        if (more) look++
+        more = secondStage && roundsMs + perLifeRounds <= plan.timeMs && spent + spent / (life + 1) <= AUTO_SAMPLING_CAP * plan.timeMs
       }
       await hooks.close(life, !more || this.signal.aborted)
-      if (life === 0 && plan.adaptiveLives) {
-        // What one life costs besides its timed rounds (processes, setup, warm-up, teardown) decides,
-        // before any verdict is looked at, how many lives the case can afford: their fixed cost may
-        // take about as long as the budget, and no fewer than MIN_PROCESSES are run.
-        const fixedMs = this.now() - opened - lifeRoundsMs
-        lives = clamp(Math.floor(plan.timeMs / Math.max(1, fixedMs)), Math.min(MIN_PROCESSES, plan.lives), plan.lives)
-        // A case that cannot afford one life more than it starts with will take one look: all of α.
-        const lifeMs = this.now() - opened
-        if ((lives + 1) * lifeMs > AUTO_SAMPLING_CAP * plan.timeMs) schedule = 1
-      }
       if (!more) break
     }
-    return { looks: look + 1, alpha: alphaAtLook(plan.alpha, look, schedule) }
+    return { looks: look + 1, alpha: alphaAtLook(plan.alpha, look, looks) }
   }
 
   /** Stops what is left (every child when interrupted, failed ones otherwise) and waits until every process is gone. */
@@ -256,7 +261,7 @@ export interface RoundPlan {
   lives: number
   maxLives: number
   roundsPerLife: number
-  /** Looks at the verdicts auto-sampling may take (the first included): the alpha-spending schedule's length. */
+  /** Looks at the verdicts (1, or 2 with a second stage of lives): α is split evenly between them. */
   looks: number
   /**
    * `lives` is the most the case starts with: after the first life its fixed cost decides how many it
@@ -298,9 +303,7 @@ export function planRounds(
   const share = fixedRounds ? 1 : INITIAL_SHARE
   const roundMs = clamp((timeMs * share) / (plan.variants * initialRounds), minRoundMs, limits.ms.max)
   const orders = roundOrders(plan.names, maxLives * roundsPerLife, createRng(hashSeed(settings.seed, c.id)))
-  // With adaptive lives a case may start with as few as MIN_PROCESSES: the schedule counts the looks that allows.
-  const fewest = adaptiveLives ? Math.min(MIN_PROCESSES, lives) : lives
-  return { timeMs, alpha: settings.alpha, lives, maxLives, roundsPerLife, looks: 1 + (maxLives - fewest), adaptiveLives, roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
+  return { timeMs, alpha: settings.alpha, lives, maxLives, roundsPerLife, looks: maxLives > lives ? 2 : 1, adaptiveLives, roundMs, ...(fixedRounds ? { fixedRounds } : {}), orders }
 }
 
 /** The fields every scenario result starts with: which scenario, from which file, with which parameters. */

@@ -136,16 +136,17 @@ describe('the scheduler, through fake children', () => {
     for (let index = 0; index < 12; index++) expect(new Set(runs.map((run) => life(run, index))).size).toBe(1)
   })
 
-  it('adds a life per look while a verdict is inconclusive, spending less α at each look, up to the most lives', async () => {
-    // b's processes land ±6 % apart: every look stays inconclusive.
+  it('while a verdict is inconclusive, a second stage of lives up to the most, then one more look; each look at α/2', async () => {
+    // b's processes land ±6 % apart: the first look stays inconclusive.
     const offsets = [1.06, 0.94, 1.07, 0.93, 1.06, 0.95]
-    const { runs, looks, closes, alphasSeen, plan, comparisons } = await drive({ names: ['a', 'b'], value: (v, life, round) => (v === 'b' ? offsets[life]! : 1) * (1000 + (round % 3)) })
-    expect(plan.looks).toBe(4)
-    expect(looks).toBe(4)
-    expect(alphasSeen.slice(0, 3)).toEqual([0.005, 0.0025, 0.00125])
+    const { runs, looks, alpha, closes, alphasSeen, plan, comparisons } = await drive({ names: ['a', 'b'], value: (v, life, round) => (v === 'b' ? offsets[life]! : 1) * (1000 + (round % 3)) })
+    expect(plan.looks).toBe(2)
+    expect(looks).toBe(2)
+    expect(alphasSeen[0]).toBe(0.005)
+    expect(alpha).toBe(0.005)
     expect(closes.map((c) => c.last)).toEqual([false, false, false, false, false, true])
     expect(runs[1]!.children).toHaveLength(6)
-    expect(comparisons[0]!.alpha).toBeCloseTo(0.01 / 8, 15)
+    expect(comparisons[0]!.alpha).toBe(0.005)
     expect(comparisons[0]!.verdict).toBe('inconclusive')
   })
 
@@ -158,16 +159,17 @@ describe('the scheduler, through fake children', () => {
   })
 
   it('a case whose processes are expensive to start runs as many lives as its budget affords, never fewer than three', async () => {
-    const six = { ...LIMITS, lives: { normal: 6, quick: 6 }, maxLives: { normal: 6, quick: 6 } }
+    const six = { ...LIMITS, lives: { normal: 6, quick: 6 }, maxLives: { normal: 12, quick: 12 } }
     const cheap = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 500 })
     expect(cheap.runs[0]!.children).toHaveLength(6)
-    const dear = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 3000 }) // 10 s budget: 3 lives
+    const dear = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 6000 }) // fixed costs may take 2 × 10 s: 3 lives
     expect(dear.runs[0]!.children).toHaveLength(3)
     const dearest = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 60_000 })
     expect(dearest.runs[0]!.children).toHaveLength(3)
-    // No life more is affordable, so the one look spends all of α.
+    // No life more is affordable, so the one look spends all of α; a case that could grow keeps half for its second look.
     expect(dearest.alpha).toBe(0.01)
     expect(cheap.alpha).toBe(0.005)
+    expect(cheap.looks).toBe(1)
     // --processes: exactly that many, whatever they cost.
     const chosen = await drive({ names: ['a', 'b'], value: steady, limits: six, openMs: 60_000, settings: { processes: 5 } })
     expect(chosen.runs[0]!.children).toHaveLength(5)
