@@ -9,7 +9,7 @@
  * tail the parent reports, and the variant's cell is `errored`.
  */
 import v8 from 'node:v8'
-import { startTracing, stopTracing } from '../../fixtures/trace/index.ts'
+import { startTracing, stopTracing } from '../trace/index.ts'
 import { summarizeBreakdown } from '../stats/breakdown.ts'
 import type { HttpScenario, HttpServerContext } from '../config/types.ts'
 import { ChildRuntime, importScenario, processFigures, sanitizeCounters, ScenarioLife } from './child-runtime.ts'

@@ -11,7 +11,7 @@ import http, { type IncomingMessage, type RequestListener, type ServerResponse }
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { isTracing, traceOp } from '../../fixtures/trace/index.ts'
+import { isTracing, traceOp } from '../trace/index.ts'
 import type { HttpServerContext, HttpServerFactory, HttpServerHandle, HttpVariant } from '../config/types.ts'
 
 /** The host every server binds to. */

@@ -12,7 +12,7 @@
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import type { Histogram } from 'hdr-histogram-js'
-import { isPromiseLike as isThenable } from '../../fixtures/trace/index.ts'
+import { isPromiseLike as isThenable } from '../trace/index.ts'
 import type { LoadContext, LoadOp, LoadStart, LoadTarget, LoadVariant } from '../config/types.ts'
 import type { LoadFigures } from '../result/schema.ts'
 import { latencyHistogram, latencyPercentiles, recordLatency } from './http-latency.ts'

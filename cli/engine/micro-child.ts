@@ -5,7 +5,7 @@
  */
 import v8 from 'node:v8'
 import { Bench } from 'tinybench'
-import { isPromiseLike as isThenable, startTracing, stopTracing, traceOp, type OpTrace } from '../../fixtures/trace/index.ts'
+import { isPromiseLike as isThenable, startTracing, stopTracing, traceOp, type OpTrace } from '../trace/index.ts'
 import { median } from '../stats/describe.ts'
 import { summarizeBreakdown } from '../stats/breakdown.ts'
 import type { Breakdown, MemoryStats } from '../result/schema.ts'

@@ -1,5 +1,5 @@
 /** Summarising traced operations into a latency breakdown whose parts add up. */
-import type { OpTrace } from '../../fixtures/trace/index.ts'
+import type { OpTrace } from '../trace/index.ts'
 import type { Breakdown, BreakdownPhase } from '../result/schema.ts'
 import { median } from './describe.ts'
 

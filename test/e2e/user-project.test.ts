@@ -69,7 +69,7 @@ describe('perfkit in a user\'s own project, installed from the packed tarball', 
     // Only what running a user's scenarios needs: compiled code and types, no sources, fixtures or maps.
     expect(files.filter((f) => f.endsWith('.map'))).toEqual([])
     expect(files.filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([])
-    expect(files.filter((f) => f.startsWith('fixtures/') || (f.startsWith('dist/fixtures/') && !f.startsWith('dist/fixtures/trace/')))).toEqual([])
+    expect(files.filter((f) => f.startsWith('fixtures/') || f.startsWith('dist/fixtures/'))).toEqual([])
     expect(files).toContain('dist/cli/main.js')
 
     const init = await sh('npm', ['init', '-y'], project)

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Broker, BrokerTimeoutError, activityUseCases, brokerLogger, makeRequest, openBrokerDatabase, type UseCase } from '../../fixtures/broker/index.ts'
 import type { Backend, Database } from '../../fixtures/db/index.ts'
-import { startTracing, stopTracing, traceOp } from '../../fixtures/trace/index.ts'
+import { startTracing, stopTracing, traceOp } from '../../cli/trace/index.ts'
 import { summarizeBreakdown } from '../../cli/stats/breakdown.ts'
 import { SERVICE_URLS, serviceAvailable } from '../support/services.ts'
 

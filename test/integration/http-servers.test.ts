@@ -13,7 +13,7 @@ import type { Backend } from '../../fixtures/db/index.ts'
 import { sampleActivity } from '../../fixtures/http/activities.ts'
 import { SEEDED_ACTIVITIES } from '../../fixtures/http/database.ts'
 import { layered, layeredBroker, raw } from '../../fixtures/http/servers.ts'
-import { startTracing, stopTracing } from '../../fixtures/trace/index.ts'
+import { startTracing, stopTracing } from '../../cli/trace/index.ts'
 import { SERVICE_URLS, serviceAvailable } from '../support/services.ts'
 
 const postgresUp = await serviceAvailable('postgres')

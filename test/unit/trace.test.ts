@@ -1,7 +1,7 @@
 /** The span API: self times that add up, nesting across awaits, concurrent operations kept apart, a no-op when off. */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
-import { isTracing, span, spanStart, startTracing, stopTracing, traceOp, type OpTrace } from '../../fixtures/trace/index.ts'
+import { isTracing, span, spanStart, startTracing, stopTracing, traceOp, type OpTrace } from '../../cli/trace/index.ts'
 import { summarizeBreakdown } from '../../cli/stats/breakdown.ts'
 
 /** An operation with awaited, nested and synchronous phases. */
