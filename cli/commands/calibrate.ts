@@ -1,22 +1,25 @@
 /**
- * `perfkit calibrate`: runs the scenarios several times — A/A runs of the same code, each a
- * separate `perfkit run` with fresh processes — measures how far each scenario moves between runs,
+ * `perfkit calibrate`: runs the scenarios several times — A/A runs of the same code, each through
+ * the library call behind `perfkit run` (runPlan) with fresh processes — measures how far each
+ * scenario moves between runs,
  * and saves a baseline that carries those noise floors and pools the runs' rounds.
  */
-import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { DEFAULTS, loadConfig } from '../config/config.ts'
 import { parseDuration } from '../config/duration.ts'
 import { captureEnvironment } from '../engine/environment.ts'
 import { EXIT, UsageError } from '../errors.ts'
 import { baselinesDir, mergeBaselines, mergeConflict, mergeRefusal, mergeSummary, readPrevious, resolveBaseline } from '../gate/baseline.ts'
 import { calibrate } from '../gate/calibration.ts'
-import { displayPath as show, readResult, serializeResult, writeFileAtomic } from '../result/io.ts'
+import { displayPath as show, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
 import { table } from '../report/console.ts'
 import { formatChange, formatPercent } from '../report/format.ts'
-import { runId } from './run.ts'
+import { folderWriter, runId, runPlan } from '../api.ts'
+import { planRun } from '../config/plan.ts'
+import { parseParamFlags } from '../engine/cases.ts'
+import { exitCodeOf } from '../gate/outcome.ts'
+import { Progress } from '../report/progress.ts'
 
 export interface CalibrateFlags {
   name: string
@@ -33,8 +36,6 @@ export interface CalibrateFlags {
   replace?: boolean
 }
 
-const BIN = fileURLToPath(new URL('../../../bin/perfkit.js', import.meta.url))
-
 export async function calibrateCommand(patterns: string[], flags: CalibrateFlags): Promise<number> {
   const runs = Number(flags.runs)
   if (!Number.isInteger(runs) || runs < 3) throw new UsageError(`--runs ${flags.runs}: must be a whole number ≥ 3 (10 is a good start)`)
@@ -50,24 +51,34 @@ export async function calibrateCommand(patterns: string[], flags: CalibrateFlags
     if (conflict) throw new UsageError(mergeRefusal(flags.name, target.file, previous, conflict))
   }
 
-  // Each A/A run handles Ctrl-C itself (writes what it measured, exits 130); this process only waits.
-  let interrupted = false
-  const onSigint = () => (interrupted = true)
+  // Every flag and scenario file is checked once, before the first A/A run.
+  const plan = await planRun(patterns, { ...flags, params: parseParamFlags(flags.param) })
+  const controller = new AbortController()
+  const onSigint = () => controller.abort()
   process.on('SIGINT', onSigint)
+  process.on('SIGTERM', onSigint)
+  const progress = new Progress(process.stderr, Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb')
   const results: RunResult[] = []
   let incomplete = false
   try {
     for (let k = 1; k <= runs; k++) {
-      process.stderr.write(`calibration run ${k}/${runs}\n`)
-      const out = path.join(folder, `run-${k}`)
-      const code = await runOnce([...patterns, ...forwardedFlags(flags), '--out', out])
-      if (code === EXIT.interrupted || interrupted) return EXIT.interrupted
-      if (code === EXIT.usage) return EXIT.usage // the run printed why
-      if (code === EXIT.incomplete) incomplete = true
-      results.push(readResult(path.join(out, 'result.json')))
+      progress.note(`calibration run ${k}/${runs}`)
+      // Each A/A run: fresh processes, its own round order and bootstrap (a seed of its own), its result in its folder.
+      const result = await runPlan(plan, {
+        seed: plan.settings.seed + k,
+        persist: await folderWriter(path.join(folder, `run-${k}`)),
+        signal: controller.signal,
+        emit: (event) => progress.handle(event),
+        argv: process.argv.slice(2),
+      })
+      if (controller.signal.aborted) return EXIT.interrupted
+      if (exitCodeOf(result) === EXIT.incomplete) incomplete = true
+      results.push(result)
     }
   } finally {
     process.off('SIGINT', onSigint)
+    process.off('SIGTERM', onSigint)
+    progress.clear()
   }
 
   const { calibration, uncalibrated } = calibrate(results)
@@ -112,30 +123,4 @@ export async function calibrateCommand(patterns: string[], flags: CalibrateFlags
 function expectedSettings(flags: CalibrateFlags, configTimeMs: number): { quick: boolean; timeMs: number; rounds?: number } {
   const timeMs = (flags.time !== undefined ? parseDuration(flags.time) : undefined) ?? (flags.quick ? DEFAULTS.quickTimeMs : configTimeMs)
   return { quick: Boolean(flags.quick), timeMs, ...(flags.rounds !== undefined ? { rounds: Number(flags.rounds) } : {}) }
-}
-
-/** The `perfkit run` flags a calibration passes on to each A/A run. */
-function forwardedFlags(flags: CalibrateFlags): string[] {
-  const args: string[] = []
-  if (flags.filter !== undefined) args.push('--filter', flags.filter)
-  for (const p of flags.param) args.push('--param', p)
-  if (flags.time !== undefined) args.push('--time', flags.time)
-  if (flags.rounds !== undefined) args.push('--rounds', flags.rounds)
-  if (flags.quick) args.push('--quick')
-  if (flags.timeout !== undefined) args.push('--timeout', flags.timeout)
-  if (flags.config !== undefined) args.push('--config', flags.config)
-  if (flags.verbose) args.push('--verbose')
-  return args
-}
-
-/** One `perfkit run`, its tables discarded, its progress and errors shown; resolves to its exit code. */
-function runOnce(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env }
-    // Only the calibration's outcome belongs in a workflow's summary, not each A/A run's.
-    delete env.GITHUB_STEP_SUMMARY
-    const child = spawn(process.execPath, [BIN, 'run', ...args], { stdio: ['ignore', 'ignore', 'inherit'], env })
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? EXIT.interrupted : EXIT.incomplete)))
-  })
 }

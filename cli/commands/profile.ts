@@ -16,7 +16,8 @@ import type { ProfileResult } from '../result/schema.ts'
 import { profileCase } from '../profile/index.ts'
 import { casesToProfile } from '../profile/kinds.ts'
 import { DEFAULT_PROFILE_MS, parseTools } from '../profile/tools.ts'
-import { backendEnv, runId } from './run.ts'
+import { backendEnv } from '../config/plan.ts'
+import { runId } from './run.ts'
 
 export interface ProfileFlags {
   variant: string[]

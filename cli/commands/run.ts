@@ -1,20 +1,12 @@
 /** `perfkit run`: parse flags, load and validate every scenario, run, write results, pick the exit code. */
-import { randomInt } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { loadConfig, DEFAULTS } from '../config/config.ts'
-import { parseDuration } from '../config/duration.ts'
-import { loadScenarios } from '../config/scenarios.ts'
-import { buildCases, parseParamFlags } from '../engine/cases.ts'
-import { discoverScenarioFiles } from '../engine/discovery.ts'
+import { planRun } from '../config/plan.ts'
+import { parseParamFlags } from '../engine/cases.ts'
 import { captureEnvironment } from '../engine/environment.ts'
-import { runScenarios } from '../engine/run.ts'
-import type { EngineSettings } from '../engine/types.ts'
-import { BACKEND_ENV } from '../config/backends.ts'
-import type { BackendName } from '../config/types.ts'
-import { EXIT, UsageError } from '../errors.ts'
+import { runPlan, runId } from '../api.ts'
+import { EXIT } from '../errors.ts'
 import { baselinesDir, readBaseline, requireCommonScenario, resolveBaseline } from '../gate/baseline.ts'
-import { exitCodeOf, parseFailOn } from '../gate/outcome.ts'
+import { exitCodeOf } from '../gate/outcome.ts'
 import { compareWithBaseline } from '../gate/regression.ts'
 import { displayPath, pointLatest, serializeResult, writeFileAtomic } from '../result/io.ts'
 import type { RunResult } from '../result/schema.ts'
@@ -51,58 +43,13 @@ export interface RunFlags {
   junit?: string
 }
 
-const RESAMPLES = 2000
 
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
-}
-
-/** A run id that sorts by time and is safe as a folder name: 2026-11-23T10-04-05Z. */
-export function runId(date = new Date()): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
-}
-
-function parseFlags(flags: RunFlags, configTimeMs: number, configTimeoutMs: number) {
-  let timeMs = flags.quick ? DEFAULTS.quickTimeMs : configTimeMs
-  if (flags.time !== undefined) {
-    const parsed = parseDuration(flags.time)
-    if (parsed === undefined) throw new UsageError(`--time ${flags.time}: not a duration; use e.g. 500ms, 5s or 1m`)
-    timeMs = parsed
-  }
-  let rounds: number | undefined
-  if (flags.rounds !== undefined) {
-    rounds = Number(flags.rounds)
-    if (!Number.isInteger(rounds) || rounds < 2) throw new UsageError(`--rounds ${flags.rounds}: must be a whole number ≥ 2`)
-  }
-  let processes: number | undefined
-  if (flags.processes !== undefined) {
-    processes = Number(flags.processes)
-    if (!Number.isInteger(processes) || processes < 1) throw new UsageError(`--processes ${flags.processes}: must be a whole number ≥ 1`)
-  }
-  let seed = randomInt(2 ** 31)
-  if (flags.seed !== undefined) {
-    seed = Number(flags.seed)
-    if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed ${flags.seed}: must be a whole number ≥ 0`)
-  }
-  let timeoutMs = configTimeoutMs
-  if (flags.timeout !== undefined) {
-    const parsed = parseDuration(flags.timeout)
-    if (parsed === undefined) throw new UsageError(`--timeout ${flags.timeout}: not a duration; use e.g. 30s`)
-    timeoutMs = parsed
-  }
-  return { timeMs, rounds, processes, seed, timeoutMs, timeFromFlag: flags.time !== undefined || Boolean(flags.quick) }
-}
+export { runId } from '../api.ts'
 
 export async function runCommand(patterns: string[], flags: RunFlags): Promise<number> {
-  const config = await loadConfig(flags.config)
-  const parsed = parseFlags(flags, config.timeMs, config.timeoutMs)
-  const params = parseParamFlags(flags.param)
+  const plan = await planRun(patterns, { ...flags, params: parseParamFlags(flags.param) })
+  const { config, discovery, params, cases, settings } = plan
   const profileTools = flags.profile || flags.profileTool?.length ? parseTools(flags.profileTool ?? [], '--profile-tool') : undefined
-  const discovery = { patterns: patterns.length ? patterns : config.scenarios, root: patterns.length ? process.cwd() : config.root, origin: patterns.length ? ('argument' as const) : ('config' as const) }
-  const files = await discoverScenarioFiles(discovery.patterns, discovery.root, discovery.origin)
-  const scenarios = await loadScenarios(files)
-  const cases = buildCases(scenarios, { params, filter: flags.filter, configBudgets: config.budgets })
-  const failOn = parseFailOn(flags.failOn)
   checkStdout(flags)
   // The baseline is read and matched before anything runs: a wrong one must not cost a run.
   let baseline: { ref: ReturnType<typeof resolveBaseline>; result: RunResult } | undefined
@@ -132,21 +79,6 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   const color = Boolean(out.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb'
   const progress = new Progress(process.stderr, Boolean(process.stderr.isTTY) && process.env.TERM !== 'dumb')
 
-  const settings: EngineSettings = {
-    seed: parsed.seed,
-    timeMs: parsed.timeMs,
-    timeFromFlag: parsed.timeFromFlag,
-    timeFlag: flags.time !== undefined,
-    ...(parsed.rounds ? { rounds: parsed.rounds } : {}),
-    ...(parsed.processes ? { processes: parsed.processes } : {}),
-    quick: Boolean(flags.quick),
-    minEffect: config.minEffect,
-    alpha: config.alpha,
-    timeoutMs: parsed.timeoutMs,
-    resamples: RESAMPLES,
-    childEnv: backendEnv(config.backends),
-  }
-
   const persist = (snapshot: RunResult) => {
     writeFileAtomic(resultFile, serializeResult(snapshot))
     writeFileAtomic(reportFile, renderHtml(snapshot))
@@ -169,27 +101,10 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   out.write(`${renderEnvironment(environment, { color })}\n\n`)
   let result: RunResult
   try {
-    result = await runScenarios({
-      id,
-      cases: against?.cases ?? cases,
-      ...(against ? { against: against.record } : {}),
-      settings,
-      recorded: {
-        seed: settings.seed,
-        quick: settings.quick,
-        timeMs: settings.timeMs,
-        ...(settings.rounds ? { rounds: settings.rounds } : {}),
-        ...(settings.processes ? { processes: settings.processes } : {}),
-        minEffect: settings.minEffect,
-        alpha: settings.alpha,
-        timeoutMs: settings.timeoutMs,
-        ...(flags.filter ? { filter: flags.filter } : {}),
-        params,
-        ...(failOn.length ? { failOn } : {}),
-      },
-      environment,
+    result = await runPlan(plan, {
+      ...(against ? { cases: against.cases, against: against.record } : {}),
       argv: process.argv.slice(2),
-      version: version(),
+      environment,
       signal: controller.signal,
       emit: (event) => {
         progress.handle(event)
@@ -240,14 +155,4 @@ export async function runCommand(patterns: string[], flags: RunFlags): Promise<n
   // Ctrl-C while profiling: everything measured is written, the profiles are partial.
   if (controller.signal.aborted) return EXIT.interrupted
   return exitCodeOf(result)
-}
-
-/** Backend URLs from the config file reach the children as the environment variables the fixtures read; the environment wins. */
-export function backendEnv(backends: Partial<Record<BackendName, string>>): Record<string, string> {
-  const env: Record<string, string> = {}
-  for (const [backend, variable] of Object.entries(BACKEND_ENV) as Array<[BackendName, string]>) {
-    const url = backends[backend]
-    if (url && !process.env[variable]) env[variable] = url
-  }
-  return env
 }

@@ -64,7 +64,7 @@ export interface ScenarioOptions {
   /**
    * Fresh processes each variant's rounds are spread over before the first look at the verdicts
    * (auto-sampling may add more). Fewer than 3 makes the rounds the unit of comparison, which cannot
-   * sample per-process state. @default 6 (micro), 3 (http); 3 and 2 with --quick
+   * sample per-process state. @default 6 (micro), 3 (http); 3 with --quick
    */
   processes?: number
   /** How long one round, setup or teardown may take before the variant is killed and marked `timeout`. @default 60s */
@@ -312,7 +312,7 @@ export interface PerfkitConfig {
   time?: Duration
   /** Smallest relative change reported as slower/faster (0.05 = 5 %). @default 0.05 */
   minEffect?: number
-  /** False-alarm rate of the rank test. @default 0.01 */
+  /** The false-alarm rate α a comparison may spend (shared across its looks; see docs/measurement.md). @default 0.01 */
   alpha?: number
   /** Per-round / setup timeout for a variant. @default '60s' */
   timeout?: Duration

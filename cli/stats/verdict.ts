@@ -32,7 +32,7 @@ export function verdict(ratio: { estimate: number; low: number; high: number }, 
 }
 
 /**
- * Why a verdict is `inconclusive`, in a few words a table can show beside it ("p = 0.017 > α 0.01",
+ * Why a verdict is `inconclusive`, in a few words a table can show beside it ("p = 0.017 ≥ α 0.01",
  * "estimate inside ±5 %", "interval wider than ±5 %"); undefined for the other verdicts.
  */
 export function inconclusiveReason(c: { ratio: { estimate: number; low: number; high: number }; pValue: number; minEffect: number; alpha: number; verdict: Verdict }): string | undefined {
