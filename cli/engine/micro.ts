@@ -109,13 +109,14 @@ export async function runMicroCase(
               ),
             ),
           )
-          // Loaded in parallel; measured on one CPU from here on (measuringCpu says why).
-          if (cpu !== undefined) for (const run of live) if (run.process.running) (run.process as VariantProcess).pin(cpu)
           // Set-up one variant at a time: scenarios may share a dataset that the first set-up creates.
           for (const run of live) {
             if (life === 0) emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'setup' })
             await children.timed('setup', () => children.ask(run, () => child(run).request({ type: 'setup', params: c.params }, 'setup-done', timeoutMs, 'setup')))
           }
+          // Loaded and set up with every core (PGlite compiles its WebAssembly on several threads);
+          // warmed up and measured on one CPU from here on (measuringCpu says why).
+          if (cpu !== undefined) for (const run of live) if (run.process.running) (run.process as VariantProcess).pin(cpu)
           for (const run of live) {
             if (life === 0) emit({ type: 'phase', scenario: c.id, variant: run.name, phase: 'warm-up' })
             await children.timed('warmup', async () => {
