@@ -6,7 +6,7 @@
  * is measured is each kind's own. Every scheduler, load's too, starts its result the same way.
  */
 import type { AgainstVariant, CaseTiming, Comparison, Flag, HttpScenarioResult, MicroScenarioResult, ProcessStats } from '../result/schema.ts'
-import { roundProcesses, roundTimes } from '../gate/rounds.ts'
+import { roundProcesses, roundTimes, type WithRounds } from '../gate/rounds.ts'
 import { compareClustered } from '../stats/compare.ts'
 import { median } from '../stats/describe.ts'
 import type { Speed } from '../stats/speeds.ts'
@@ -334,7 +334,7 @@ export function variantAddress(c: ScenarioCase, variant: string): { file: string
  */
 export function comparePairs(
   c: ScenarioCase,
-  runs: ReadonlyArray<{ name: string; rounds: ReadonlyArray<unknown>; failure?: { kind: string; message: string } }>,
+  runs: ReadonlyArray<WithRounds & { name: string; failure?: { kind: string; message: string } }>,
   kind: 'micro' | 'http',
   settings: Pick<EngineSettings, 'seed' | 'resamples'>,
   minEffect: number,
@@ -345,14 +345,14 @@ export function comparePairs(
     const base = runs.find((r) => r.name === pair.base)
     const head = runs.find((r) => r.name === pair.head)
     if (!base || !head) return { variant: pair.variant, state: 'not-compared', reason: pair.reason ?? 'not measured on both sides' }
-    const baseTimes = roundTimes(base as never, kind)
-    const headTimes = [...roundTimes(head as never, kind)].filter(([index]) => baseTimes.has(index))
+    const baseTimes = roundTimes(base, kind)
+    const headTimes = [...roundTimes(head, kind)].filter(([index]) => baseTimes.has(index))
     if (headTimes.length < 2) {
       const failed = [base, head].find((r) => r.failure && r.failure.kind !== 'interrupted')
       const reason = failed ? `${failed.name} ${failed.failure!.kind}: ${failed.failure!.message.split('\n')[0]}` : `${headTimes.length} paired round${headTimes.length === 1 ? '' : 's'}: too few to compare`
       return { variant: pair.variant, state: 'not-compared', reason }
     }
-    const processOf = roundProcesses(head as never)
+    const processOf = roundProcesses(head)
     const b = headTimes.map(([index]) => baseTimes.get(index)!)
     const h = headTimes.map(([, time]) => time)
     const core = compareClustered(b, h, headTimes.map(([index]) => processOf.get(index) ?? 0), {

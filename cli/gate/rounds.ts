@@ -1,11 +1,14 @@
 /** The per-round figures the gate compares: round times, and per-round ratios to the baseline variant. */
-import type { AnyVariantResult, HttpVariantResult, VariantResult } from '../result/schema.ts'
+import type { AnyVariantResult, HttpRound, RoundSummary } from '../result/schema.ts'
+
+/** What carries rounds a comparison can read: a variant result, or a scheduler's variant while it runs. */
+export type WithRounds = Pick<AnyVariantResult, 'rounds'> | { rounds: ReadonlyArray<RoundSummary> } | { rounds: ReadonlyArray<HttpRound> }
 
 /** Per-round times (ns): per op for micro, per request (1 / requests per second) for http. */
-export function roundTimes(variant: Pick<AnyVariantResult, 'rounds'>, kind: 'micro' | 'http'): Map<number, number> {
+export function roundTimes(variant: WithRounds, kind: 'micro' | 'http'): Map<number, number> {
   const times = new Map<number, number>()
-  if (kind === 'micro') for (const r of (variant as VariantResult).rounds) times.set(r.index, r.medianNs)
-  else for (const r of (variant as HttpVariantResult).rounds) if (r.requestsPerSec > 0) times.set(r.index, 1e9 / r.requestsPerSec)
+  if (kind === 'micro') for (const r of variant.rounds as ReadonlyArray<RoundSummary>) times.set(r.index, r.medianNs)
+  else for (const r of variant.rounds as ReadonlyArray<HttpRound>) if (r.requestsPerSec > 0) times.set(r.index, 1e9 / r.requestsPerSec)
   return times
 }
 
@@ -20,7 +23,7 @@ export function roundRatios(variant: ReadonlyMap<number, number>, baseline: Read
 }
 
 /** The process each round ran in, by round index (0 for results of one process per variant). */
-export function roundProcesses(variant: Pick<AnyVariantResult, 'rounds'>): Map<number, number> {
+export function roundProcesses(variant: WithRounds): Map<number, number> {
   const processes = new Map<number, number>()
   for (const r of variant.rounds as ReadonlyArray<{ index: number; process?: number }>) processes.set(r.index, r.process ?? 0)
   return processes
