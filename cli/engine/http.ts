@@ -15,19 +15,16 @@ import { formatDurationMs } from '../config/duration.ts'
 import { resolveHttpRequests, type HttpOptions } from '../config/scenarios.ts'
 import type { HttpRequest, HttpScenario } from '../config/types.ts'
 import { RunError, UsageError } from '../errors.ts'
-import type { Breakdown, Comparison, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
-import { roundTimes } from '../gate/rounds.ts'
-import { compareClustered } from '../stats/compare.ts'
+import type { Breakdown, Flag, HttpRound, HttpScenarioResult, HttpStats, HttpVariantResult, ProcessStats } from '../result/schema.ts'
 import { mean, median, sd } from '../stats/describe.ts'
-import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
+import { caseVariant, type ScenarioCase } from './cases.ts'
 import { latencyHistogram, latencyPercentiles } from './http-latency.ts'
 import { driveLoad, type LoadRequest, type LoadWindow } from './http-load.ts'
 import type { HttpChildMessage, HttpParentMessage, ServerReady, ServerWindow } from './http-protocol.ts'
 import { HTTP_HOST } from './http-server.ts'
-import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
 import { formatRate } from '../report/format.ts'
-import { alive, comparePairs, HIGH_CV, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
+import { alive, HIGH_CV, judgeCase, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure, STEADY_HEAP_ARGS, VariantProcess } from './variant-process.ts'
 
@@ -252,18 +249,17 @@ export async function runHttpCase(
           }
         },
       },
-      (lookAlpha) => [
-        ...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha),
-        ...comparePairs(c, runs, 'http', settings, minEffect, lookAlpha),
-      ],
+      (lookAlpha) => {
+        const judged = judgeCase(c, runs, 'http', settings, minEffect, lookAlpha)
+        return [...judged.comparisons, ...judged.against]
+      },
     ))
   } finally {
     await children.close()
   }
 
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
-  const comparisons = compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, alpha)
-  const against = comparePairs(c, runs, 'http', settings, minEffect, alpha)
+  const { comparisons, against } = judgeCase(c, runs, 'http', settings, minEffect, alpha)
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
   return withSides(c, {
     kind: 'http',
@@ -319,29 +315,6 @@ function toRound(index: number, position: number, w: LoadWindow, server: ServerW
     ...(server.handled > 0 ? { serverCpuPerRequestNs: server.cpuNs / server.handled } : {}),
     generatorCpu: w.generatorCpu,
   }
-}
-
-/** Paired comparison of each non-baseline variant with the baseline on time per request, over the rounds both measured, each server process (pair) a cluster. */
-function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string, alpha: number): Comparison[] {
-  const base = runs.find((r) => r.name === baseline)
-  if (!base) return []
-  // Time per request, by round; rounds that answered nothing have none.
-  const baseTimes = roundTimes(base, 'http')
-  const processOf = new Map(base.rounds.map((r) => [r.index, r.process ?? 0]))
-  const comparisons: Comparison[] = []
-  for (const run of runs) {
-    if (run === base) continue
-    const pairs = [...roundTimes(run, 'http')].filter(([index]) => baseTimes.has(index))
-    if (pairs.length < 2) continue
-    const core = compareClustered(
-      pairs.map(([index]) => baseTimes.get(index)!),
-      pairs.map(([, time]) => time),
-      pairs.map(([index]) => processOf.get(index) ?? 0),
-      { minEffect, alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
-    )
-    comparisons.push({ variant: run.name, baseline, ...core })
-  }
-  return comparisons
 }
 
 function httpStats(run: VariantRun): HttpStats | undefined {

@@ -4,10 +4,8 @@
  * order, one at a time so they never compete for a core; the round is the unit of comparison.
  * While a comparison is inconclusive and the time budget allows, more rounds are added.
  */
-import { compareClustered } from '../stats/compare.ts'
 import { summarize, mean, median, sd } from '../stats/describe.ts'
 import type {
-  Comparison,
   Flag,
   LatencyStats,
   MicroScenarioResult,
@@ -17,11 +15,10 @@ import type {
   MemoryStats,
   ProcessStats,
 } from '../result/schema.ts'
-import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
+import { caseVariant, type ScenarioCase } from './cases.ts'
 import type { Calibration } from './protocol.ts'
-import { hashSeed } from '../stats/rng.ts'
 import { twoSpeeds } from '../stats/speeds.ts'
-import { alive, comparePairs, HIGH_CV, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
+import { alive, HIGH_CV, judgeCase, judgedSettings, mergeProcessStats, NO_PROCESS, planRounds, processesOf, resultIdentity, twoSpeedsFlag, variantAddress, VariantChildren, withSides, type Child, type RoundLimits } from './scheduler.ts'
 import { measuringCpu, STEADY_HEAP_ARGS, VariantProcess, type ChildFailure } from './variant-process.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 
@@ -167,18 +164,17 @@ export async function runMicroCase(
           }
         },
       },
-      (lookAlpha) => [
-        ...compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, lookAlpha),
-        ...comparePairs(c, runs, 'micro', settings, minEffect, lookAlpha),
-      ],
+      (lookAlpha) => {
+        const judged = judgeCase(c, runs, 'micro', settings, minEffect, lookAlpha)
+        return [...judged.comparisons, ...judged.against]
+      },
     ))
   } finally {
     await children.close()
   }
 
   const variants = runs.map((run) => toVariantResult(run, signal.aborted))
-  const comparisons = compare(headVariants(c, runs), caseVariant(c, scenario.baseline), settings, minEffect, c.id, alpha)
-  const against = comparePairs(c, runs, 'micro', settings, minEffect, alpha)
+  const { comparisons, against } = judgeCase(c, runs, 'micro', settings, minEffect, alpha)
   const warnings = scenarioWarnings(variants)
   const everyVariantFailed = variants.every((v) => v.state === 'errored' || v.state === 'timeout')
   return withSides(c, {
@@ -228,30 +224,6 @@ export function loadDeadline(timeoutMs: number): number {
 export function summarizeRound(index: number, position: number, samplesNs: Float64Array, batch: number): RoundSummary {
   const s = summarize(Array.from(samplesNs))
   return { index, position, samples: s.n, ops: s.n * batch, medianNs: s.median, meanNs: s.mean, minNs: s.min, maxNs: s.max, p99Ns: s.p99 }
-}
-
-/**
- * Paired comparison of every completed non-baseline variant with the baseline, over the rounds both
- * finished, each process (pair) a cluster; `alpha` is the look's share of α.
- */
-function compare(runs: VariantRun[], baseline: string, settings: EngineSettings, minEffect: number, id: string, alpha: number): Comparison[] {
-  const base = runs.find((r) => r.name === baseline)
-  if (!base || base.rounds.length === 0) return []
-  const byIndex = new Map(base.rounds.map((r) => [r.index, r.medianNs]))
-  const comparisons: Comparison[] = []
-  for (const run of runs) {
-    if (run === base || run.rounds.length === 0) continue
-    const pairs = run.rounds.filter((r) => byIndex.has(r.index))
-    if (pairs.length < 2) continue
-    const core = compareClustered(
-      pairs.map((r) => byIndex.get(r.index)!),
-      pairs.map((r) => r.medianNs),
-      pairs.map((r) => r.process ?? 0),
-      { minEffect, alpha, seed: hashSeed(settings.seed, `${id}/${run.name}`), resamples: settings.resamples },
-    )
-    comparisons.push({ variant: run.name, baseline, ...core })
-  }
-  return comparisons
 }
 
 function latencyStats(run: VariantRun): LatencyStats | undefined {

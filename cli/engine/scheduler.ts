@@ -12,7 +12,7 @@ import { median } from '../stats/describe.ts'
 import type { Speed } from '../stats/speeds.ts'
 import { alphaAtLook, MIN_PROCESSES } from '../stats/compare.ts'
 import { createRng, hashSeed, roundOrders } from '../stats/rng.ts'
-import { headVariants, type ScenarioCase } from './cases.ts'
+import { caseVariant, headVariants, type ScenarioCase } from './cases.ts'
 import type { EngineEvent, EngineSettings } from './types.ts'
 import { ChildFailure } from './variant-process.ts'
 
@@ -326,6 +326,43 @@ export function variantAddress(c: ScenarioCase, variant: string): { file: string
   const source = c.against?.sources[variant]
   const loaded = source?.loaded ?? c.loaded
   return { file: loaded.file, index: loaded.index, scenario: loaded.scenario.name, variant: source?.variant ?? variant }
+}
+
+/**
+ * Every comparison a case with rounds makes, at the look's `alpha`: each head variant against the
+ * scenario's baseline variant (paired by round, each life's pair of processes one cluster), and,
+ * in a paired case (--against), each variant's head against its base.
+ */
+export function judgeCase(
+  c: ScenarioCase,
+  runs: ReadonlyArray<WithRounds & { name: string; failure?: { kind: string; message: string } }>,
+  kind: 'micro' | 'http',
+  settings: Pick<EngineSettings, 'seed' | 'resamples'>,
+  minEffect: number,
+  alpha: number,
+): { comparisons: Comparison[]; against: AgainstVariant[] } {
+  const heads = headVariants(c, runs)
+  const baseline = caseVariant(c, c.loaded.scenario.baseline)
+  const base = heads.find((r) => r.name === baseline)
+  const comparisons: Comparison[] = []
+  if (base) {
+    // Time per op or per request, by round; http rounds that answered nothing have none.
+    const baseTimes = roundTimes(base, kind)
+    const processOf = roundProcesses(base)
+    for (const run of heads) {
+      if (run === base) continue
+      const pairs = [...roundTimes(run, kind)].filter(([index]) => baseTimes.has(index))
+      if (pairs.length < 2) continue
+      const core = compareClustered(
+        pairs.map(([index]) => baseTimes.get(index)!),
+        pairs.map(([, time]) => time),
+        pairs.map(([index]) => processOf.get(index) ?? 0),
+        { minEffect, alpha, seed: hashSeed(settings.seed, `${c.id}/${run.name}`), resamples: settings.resamples },
+      )
+      comparisons.push({ variant: run.name, baseline, ...core })
+    }
+  }
+  return { comparisons, against: comparePairs(c, runs, kind, settings, minEffect, alpha) }
 }
 
 /**
