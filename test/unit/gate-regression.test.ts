@@ -301,6 +301,17 @@ describe('calibration and the noise floor', () => {
     expect(compare(drifted, calibrated).baseline!.scenarios[0]!.baseRuns).toBe(5)
   })
 
+  it('a wide noise floor never makes a same: a same keeps its widened interval inside ±m', () => {
+    // A/A runs that drift by up to ±25 % in ratio: a floor far above m.
+    const runs = aaRuns([0, 0.5, -0.4, 0.3, -0.5])
+    const calibrated = { ...runs[4]!, calibration: calibrate(runs).calibration }
+    const identical = run([scenario({ a: 10_000, b: 12_000, seed: 79 })])
+    const judged = compared(compare(identical, calibrated), 'b')
+    expect(judged.ratio!.noiseFloor).toBeGreaterThan(0.3)
+    expect(judged.verdict).toBe('inconclusive')
+    expect(judged.ratio!.change.high - judged.ratio!.change.low).toBeGreaterThan(0.3)
+  })
+
   it('a calibrated baseline still catches a change beyond the floor', () => {
     const runs = aaRuns([0, 0.01, -0.01, 0.005, -0.005])
     const calibrated = { ...runs[4]!, calibration: calibrate(runs).calibration }
