@@ -192,7 +192,7 @@ export class VariantChildren<R extends VariantRun> {
       const opened = this.now()
       await hooks.open(life)
       const lifeStart = this.now()
-      for (let r = 0; r < plan.roundsPerLife && !this.signal.aborted && this.runs.some(alive); r++, round++) {
+      for (let r = 0; r < plan.roundsPerLife && round < (plan.fixedRounds ?? Infinity) && !this.signal.aborted && this.runs.some(alive); r++, round++) {
         const order = plan.orders[round]!
         for (let position = 0; position < order.length; position++) {
           const run = this.runs.find((x) => x.name === order[position])!
@@ -294,9 +294,11 @@ export function planRounds(
   const timeMs = plan.timeMs * sides
   const which = settings.quick ? 'quick' : 'normal'
   const chosen = plan.processes ?? settings.processes
-  const lives = Math.max(1, chosen ?? limits.lives[which])
+  const asked = Math.max(1, chosen ?? limits.lives[which])
   const adaptiveLives = chosen === undefined && !fixedRounds
-  const roundsPerLife = fixedRounds ? Math.max(1, Math.ceil(fixedRounds / lives)) : limits.roundsPerLife[which]
+  // Fixed rounds are exactly that many in all: spread over the lives, none of which is left empty.
+  const roundsPerLife = fixedRounds ? Math.max(1, Math.ceil(fixedRounds / asked)) : limits.roundsPerLife[which]
+  const lives = fixedRounds ? Math.ceil(fixedRounds / roundsPerLife) : asked
   const maxLives = fixedRounds ? lives : Math.max(lives, limits.maxLives[which])
   const initialRounds = lives * roundsPerLife
   const minRoundMs = plan.minRoundMs ?? limits.ms.min

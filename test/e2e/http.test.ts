@@ -108,7 +108,8 @@ describe('perfkit run on http scenarios', () => {
 
   it('a server that crashes under load: its cell is errored, the rounds before are kept, exit 3', async () => {
     const out = tempDir()
-    const result = await runCli(['run', `${S}/http/crashes.bench.ts`, '--rounds', '6', '--time', '1200ms', '--out', out, '--seed', '1'])
+    // One server process per variant: the fixture crashes on its 7th connection, in round 3 of one process.
+    const result = await runCli(['run', `${S}/http/crashes.bench.ts`, '--rounds', '6', '--processes', '1', '--time', '1200ms', '--out', out, '--seed', '1'])
     expect(result.code).toBe(3)
     const [scenario] = read(out).scenarios
     const steady = scenario!.variants.find((v) => v.name === 'steady')!

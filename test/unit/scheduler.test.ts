@@ -181,6 +181,12 @@ describe('the scheduler, through fake children', () => {
     expect(looks).toBe(1)
     expect(runs[0]!.rounds).toHaveLength(6)
     expect(runs[0]!.children).toHaveLength(3)
+    // Never more rounds than asked, and no process left without a round.
+    for (const [rounds, lives] of [[4, 2], [5, 3], [2, 2]] as const) {
+      const fixed = await drive({ names: ['a', 'b'], value: steady, settings: { rounds } })
+      expect(fixed.runs[0]!.rounds).toHaveLength(rounds)
+      expect(fixed.runs[0]!.children).toHaveLength(lives)
+    }
   })
 
   it('a failing variant keeps its rounds so far, takes no further turns and gets no further process; the others go on', async () => {
