@@ -85,8 +85,13 @@ describe('perfkit run on http scenarios', () => {
     expect(scenario!.budgets.every((b) => b.state === 'pass')).toBe(true)
     expect(scenario!.claims[0]).toMatchObject({ holds: true })
 
+    // Every server of every process of every variant started, and every one is gone: --rounds 4 is
+    // two processes of two rounds per variant.
     const started = readFileSync(pids, 'utf8').trim().split('\n').map(Number)
-    expect(started).toHaveLength(3)
+    expect(scenario!.settings).toMatchObject({ processes: 2 })
+    expect(new Set(scenario!.variants.flatMap((v) => v.rounds.map((r) => r.process)))).toEqual(new Set([0, 1]))
+    expect(started).toHaveLength(3 * 2)
+    expect(new Set(started).size).toBe(6)
     expect(started.filter(alive)).toEqual([])
   })
 
