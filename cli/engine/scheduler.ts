@@ -173,10 +173,10 @@ export class VariantChildren<R extends VariantRun> {
   }
 
   /**
-   * Runs the case's lives: the initial ones, then (unless the rounds are fixed) one more at a time
-   * while some comparison is `inconclusive` and the time budget allows. Each look after the initial
-   * lives is a test of its own: `comparisons(look)` judges at that look's share of α (alphaAtLook).
-   * Answers the number of looks taken, for the final comparisons.
+   * Runs the case's lives: the first stage, then (unless the rounds are fixed) a second stage while
+   * some comparison is `inconclusive` and the budget allows. Each look is a test of its own:
+   * `comparisons(alpha)` judges at that look's share of α (alphaAtLook). Answers the looks taken and
+   * the α of the last, for the final comparisons.
    */
   async runLives(plan: RoundPlan, hooks: LifeHooks<R>, comparisons: (alpha: number) => ReadonlyArray<{ variant: string; verdict?: Comparison['verdict'] }>): Promise<{ looks: number; alpha: number }> {
     let round = 0
@@ -212,13 +212,13 @@ export class VariantChildren<R extends VariantRun> {
         // A case that cannot afford one life more than its first stage looks once, with all of α.
         if ((lives + 1) * (this.now() - opened) > AUTO_SAMPLING_CAP * plan.timeMs) looks = 1
       }
-      const alive_ = !this.signal.aborted && this.runs.some(alive)
-      let more = alive_ && life + 1 < lives
-      if (!more && alive_ && looks > 1 && life + 1 < plan.maxLives) {
+      const going = !this.signal.aborted && this.runs.some(alive)
+      let more = going && life + 1 < lives
+      if (!more && going && looks > 1 && life + 1 < plan.maxLives) {
         // A second stage while undecided: more lives, as many as the budget of timed rounds and
         // AUTO_SAMPLING_CAP budgets for the whole case allow, then one more look.
         if (!secondStage) {
-          secondStage = comparisons(alphaAtLook(plan.alpha, look, looks)).some((cmp) => cmp.verdict === 'inconclusive')
+          secondStage = comparisons(alphaAtLook(plan.alpha, looks)).some((cmp) => cmp.verdict === 'inconclusive')
           if (secondStage) look++
         }
         const perLifeRounds = roundsMs / (life + 1)
@@ -228,7 +228,7 @@ export class VariantChildren<R extends VariantRun> {
       await hooks.close(life, !more || this.signal.aborted)
       if (!more) break
     }
-    return { looks: look + 1, alpha: alphaAtLook(plan.alpha, look, looks) }
+    return { looks: look + 1, alpha: alphaAtLook(plan.alpha, looks) }
   }
 
   /** Stops what is left (every child when interrupted, failed ones otherwise) and waits until every process is gone. */

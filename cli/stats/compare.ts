@@ -166,7 +166,7 @@ export function compareClustered(
  * machine's per-process spread each later look's t-quantile grew faster than its extra process
  * narrowed the interval, so the looks after the first could almost never decide.)
  */
-export function alphaAtLook(alpha: number, _look: number, looks: number): number {
+export function alphaAtLook(alpha: number, looks: number): number {
   return looks <= 1 ? alpha : alpha / looks
 }
 

@@ -142,12 +142,11 @@ describe('compareUnpairedClustered', () => {
 
 describe('alphaAtLook', () => {
   it('splits α evenly between the looks a case may take (one, or two with a second stage)', () => {
-    expect(alphaAtLook(0.01, 0, 1)).toBe(0.01)
-    expect(alphaAtLook(0.01, 0, 2)).toBe(0.005)
-    expect(alphaAtLook(0.01, 1, 2)).toBe(0.005)
+    expect(alphaAtLook(0.01, 1)).toBe(0.01)
+    expect(alphaAtLook(0.01, 2)).toBe(0.005)
     for (const looks of [1, 2, 3]) {
       let sum = 0
-      for (let k = 0; k < looks; k++) sum += alphaAtLook(0.01, k, looks)
+      for (let k = 0; k < looks; k++) sum += alphaAtLook(0.01, looks)
       expect(sum).toBeCloseTo(0.01, 15)
     }
   })
